@@ -1,0 +1,205 @@
+//! Raw-call smoke tests: the linked library is the one the build says it is, it was compiled
+//! the way vendor/ says, and the basic open/prepare/step/finalize/close cycle works.
+
+use lite3_sys as ffi;
+use std::ffi::{CStr, CString, c_int};
+use std::ptr;
+
+fn libversion() -> &'static str {
+    // SAFETY: sqlite3_libversion returns a pointer to a static NUL-terminated ASCII string.
+    unsafe { CStr::from_ptr(ffi::sqlite3_libversion()) }
+        .to_str()
+        .unwrap()
+}
+
+#[test]
+fn runtime_version_matches_build_info() {
+    assert_eq!(libversion(), ffi::build_info::VERSION);
+    // SAFETY: no preconditions.
+    let number = unsafe { ffi::sqlite3_libversion_number() };
+    assert_eq!(number, ffi::build_info::VERSION_NUMBER);
+}
+
+#[cfg(sqlite_vendored)]
+mod vendored {
+    use super::*;
+
+    #[test]
+    fn runtime_version_matches_header() {
+        let header = CStr::from_bytes_with_nul(ffi::SQLITE_VERSION)
+            .unwrap()
+            .to_str()
+            .unwrap();
+        assert_eq!(libversion(), header);
+        // SAFETY: no preconditions.
+        let number = unsafe { ffi::sqlite3_libversion_number() };
+        assert_eq!(number, ffi::SQLITE_VERSION_NUMBER);
+        const { assert!(ffi::build_info::VENDORED) };
+    }
+
+    #[test]
+    fn every_configured_option_is_reported() {
+        assert!(!ffi::build_info::COMPILE_OPTIONS.is_empty());
+        // SQLite's list of compile options (ctime.c) leaves these out; HAVE_USLEEP is proven below.
+        const NOT_LISTED_BY_SQLITE: [&str; 3] = [
+            "SQLITE_STRICT_SUBTYPE=1",
+            "HAVE_USLEEP=1",
+            "HAVE_LOCALTIME_R=1",
+        ];
+        let unreported: Vec<_> = ffi::build_info::COMPILE_OPTIONS
+            .iter()
+            .filter(|option| !NOT_LISTED_BY_SQLITE.contains(option))
+            .filter(|option| {
+                let name = CString::new(option.trim_start_matches("SQLITE_")).unwrap();
+                // SAFETY: `name` is a NUL-terminated string that outlives the call.
+                unsafe { ffi::sqlite3_compileoption_used(name.as_ptr()) != 1 }
+            })
+            .collect();
+        assert!(
+            unreported.is_empty(),
+            "configured but not reported by SQLite: {unreported:?}"
+        );
+    }
+
+    /// Without HAVE_USLEEP, SQLite sleeps in whole seconds and busy timeouts become coarse.
+    #[test]
+    fn sleeps_have_millisecond_resolution() {
+        // SAFETY: no preconditions; returns the milliseconds actually slept.
+        assert_eq!(unsafe { ffi::sqlite3_sleep(1) }, 1);
+    }
+
+    #[test]
+    fn threading_mode_follows_the_feature() {
+        let expected = if cfg!(feature = "single-thread") {
+            0
+        } else {
+            1
+        };
+        // SAFETY: no preconditions.
+        assert_eq!(unsafe { ffi::sqlite3_threadsafe() }, expected);
+    }
+}
+
+#[cfg(not(sqlite_vendored))]
+mod system {
+    use super::*;
+
+    /// Proves the system library, not the vendored one, was linked: the runtime version is the
+    /// one pkg-config reports for the installed libsqlite3.
+    #[test]
+    fn runtime_version_is_what_pkg_config_reported() {
+        const { assert!(!ffi::build_info::VENDORED) };
+        assert!(ffi::build_info::COMPILE_OPTIONS.is_empty());
+        if std::env::var_os("LITE3_SQLITE_LIB_DIR").is_some() {
+            return; // linked from an explicit directory, not through pkg-config
+        }
+        let out = std::process::Command::new("pkg-config")
+            .args(["--modversion", "sqlite3"])
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        assert_eq!(libversion(), String::from_utf8(out.stdout).unwrap().trim());
+    }
+}
+
+/// Runs `sql` to completion on `db`, asserting success.
+fn exec(db: *mut ffi::sqlite3, sql: &str) {
+    let sql = CString::new(sql).unwrap();
+    let mut error = ptr::null_mut();
+    // SAFETY: `db` is an open connection; `sql` outlives the call; `error` receives an
+    // sqlite3_malloc'd message or stays null, and is freed below.
+    let rc = unsafe { ffi::sqlite3_exec(db, sql.as_ptr(), None, ptr::null_mut(), &mut error) };
+    if rc != ffi::SQLITE_OK {
+        // SAFETY: on failure `error` is a NUL-terminated message owned by us.
+        let message = unsafe { CStr::from_ptr(error) }
+            .to_string_lossy()
+            .into_owned();
+        // SAFETY: `error` came from sqlite3_malloc.
+        unsafe { ffi::sqlite3_free(error.cast()) };
+        panic!("{sql:?} failed ({rc}): {message}");
+    }
+}
+
+#[test]
+fn open_create_insert_select_close() {
+    let mut db = ptr::null_mut();
+    let flags = ffi::SQLITE_OPEN_READWRITE | ffi::SQLITE_OPEN_CREATE;
+    // SAFETY: the filename is a static NUL-terminated string; `db` receives the handle.
+    let rc = unsafe { ffi::sqlite3_open_v2(c":memory:".as_ptr(), &mut db, flags, ptr::null()) };
+    assert_eq!(rc, ffi::SQLITE_OK);
+
+    exec(
+        db,
+        "CREATE TABLE t(id INTEGER PRIMARY KEY, name TEXT NOT NULL)",
+    );
+    exec(db, "INSERT INTO t(name) VALUES ('ada'), ('grace')");
+
+    let mut stmt = ptr::null_mut();
+    let sql = c"SELECT id, name FROM t ORDER BY id";
+    // SAFETY: `db` is open; -1 reads `sql` up to its NUL; `stmt` receives the statement.
+    let rc = unsafe { ffi::sqlite3_prepare_v2(db, sql.as_ptr(), -1, &mut stmt, ptr::null_mut()) };
+    assert_eq!(rc, ffi::SQLITE_OK);
+    let mut rows = Vec::new();
+    // SAFETY: `stmt` is a prepared statement of `db`, finalised only after the loop.
+    while unsafe { ffi::sqlite3_step(stmt) } == ffi::SQLITE_ROW {
+        // SAFETY: a row is current; column 1 is TEXT, so the pointer and length describe it
+        // until the next step.
+        let (id, name) = unsafe {
+            let text = ffi::sqlite3_column_text(stmt, 1);
+            let len = ffi::sqlite3_column_bytes(stmt, 1) as usize;
+            (
+                ffi::sqlite3_column_int64(stmt, 0),
+                std::slice::from_raw_parts(text, len).to_vec(),
+            )
+        };
+        rows.push((id, String::from_utf8(name).unwrap()));
+    }
+    assert_eq!(rows, [(1, "ada".to_owned()), (2, "grace".to_owned())]);
+    // SAFETY: `stmt` is finalised exactly once, before its connection is closed.
+    assert_eq!(unsafe { ffi::sqlite3_finalize(stmt) }, ffi::SQLITE_OK);
+    // SAFETY: every statement of `db` is finalised, so close can succeed.
+    assert_eq!(unsafe { ffi::sqlite3_close(db) }, ffi::SQLITE_OK);
+}
+
+#[test]
+fn transient_destructor_copies_the_buffer() {
+    let mut db = ptr::null_mut();
+    // SAFETY: the filename is a static NUL-terminated string; `db` receives the handle.
+    let rc = unsafe { ffi::sqlite3_open(c":memory:".as_ptr(), &mut db) };
+    assert_eq!(rc, ffi::SQLITE_OK);
+    let mut stmt = ptr::null_mut();
+    // SAFETY: `db` is open; `stmt` receives the statement.
+    let rc = unsafe {
+        ffi::sqlite3_prepare_v2(db, c"SELECT ?1".as_ptr(), -1, &mut stmt, ptr::null_mut())
+    };
+    assert_eq!(rc, ffi::SQLITE_OK);
+    let mut buffer = b"a\0b".to_vec();
+    // SAFETY: SQLITE_TRANSIENT makes SQLite copy the 3 bytes before returning, so the buffer may
+    // change afterwards.
+    let rc = unsafe {
+        ffi::sqlite3_bind_text(
+            stmt,
+            1,
+            buffer.as_ptr().cast(),
+            buffer.len() as c_int,
+            ffi::SQLITE_TRANSIENT(),
+        )
+    };
+    assert_eq!(rc, ffi::SQLITE_OK);
+    buffer.fill(b'x');
+    // SAFETY: `stmt` is valid; after SQLITE_ROW, column 0 holds the 3 copied bytes.
+    let copied = unsafe {
+        assert_eq!(ffi::sqlite3_step(stmt), ffi::SQLITE_ROW);
+        std::slice::from_raw_parts(
+            ffi::sqlite3_column_text(stmt, 0),
+            ffi::sqlite3_column_bytes(stmt, 0) as usize,
+        )
+        .to_vec()
+    };
+    assert_eq!(copied, b"a\0b");
+    // SAFETY: finalise the statement, then close the connection, each once.
+    unsafe {
+        assert_eq!(ffi::sqlite3_finalize(stmt), ffi::SQLITE_OK);
+        assert_eq!(ffi::sqlite3_close(db), ffi::SQLITE_OK);
+    }
+}

@@ -1,0 +1,54 @@
+//! Running other programs: every command is echoed before it runs, and a failure says which.
+
+use std::path::PathBuf;
+use std::process::Command;
+
+/// Runs `command`, echoing it first; fails unless it exits successfully.
+pub fn run(command: &mut Command) -> Result<(), String> {
+    eprintln!("$ {}", describe(command));
+    let status = command
+        .status()
+        .map_err(|e| format!("cannot start {}: {e}", describe(command)))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("`{}` failed ({status})", describe(command)))
+    }
+}
+
+/// Runs `command` quietly and returns its trimmed standard output.
+pub fn output(command: &mut Command) -> Result<String, String> {
+    let out = command
+        .output()
+        .map_err(|e| format!("cannot start {}: {e}", describe(command)))?;
+    if !out.status.success() {
+        return Err(format!(
+            "`{}` failed: {}",
+            describe(command),
+            String::from_utf8_lossy(&out.stderr).trim()
+        ));
+    }
+    Ok(String::from_utf8_lossy(&out.stdout).trim().to_owned())
+}
+
+/// Whether `program` can be found on PATH.
+pub fn exists(program: &str) -> bool {
+    std::env::var_os("PATH")
+        .is_some_and(|paths| std::env::split_paths(&paths).any(|dir| dir.join(program).is_file()))
+}
+
+/// The workspace root (xtask lives one level below it).
+pub fn workspace_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask is inside the workspace")
+        .to_path_buf()
+}
+
+fn describe(command: &Command) -> String {
+    std::iter::once(command.get_program())
+        .chain(command.get_args())
+        .map(|part| part.to_string_lossy().into_owned())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
