@@ -1,0 +1,501 @@
+//! [`Connection`]: an open database.
+
+use crate::cache::{CachedStatement, DEFAULT_CAPACITY, StatementCache};
+use crate::interrupt::InterruptHandle;
+use crate::params::Params;
+use crate::raw::callback::BoxedCallback;
+use crate::raw::{RawConnection, RawStatement, function};
+use crate::rows::Row;
+use crate::sql_text::{check_no_nul, skip_blank};
+use crate::statement::Statement;
+use crate::{Error, OpenFlags, Result, ffi};
+use std::cell::RefCell;
+use std::ffi::CString;
+use std::path::Path;
+use std::time::Duration;
+
+/// An open SQLite database.
+///
+/// `Connection` is [`Send`] but not [`Sync`]: it can move to another thread, but two threads
+/// can never use it at once, which is exactly SQLite's per-handle threading model (so lite3 opens
+/// every connection with `SQLITE_OPEN_NOMUTEX` and skips SQLite's own mutex). Use
+/// [`interrupt_handle`](Self::interrupt_handle) to stop a query from another thread.
+///
+/// ```
+/// use lite3::Connection;
+///
+/// let conn = Connection::open_in_memory()?;
+/// conn.execute("CREATE TABLE person(id INTEGER PRIMARY KEY, name TEXT NOT NULL)", ())?;
+/// conn.execute("INSERT INTO person(name) VALUES (?1)", ("Ada",))?;
+/// let name: String = conn.query_row("SELECT name FROM person WHERE id = ?1", (1,), |row| row.get(0))?;
+/// assert_eq!(name, "Ada");
+/// # Ok::<(), lite3::Error>(())
+/// ```
+///
+/// A connection cannot be shared between threads:
+///
+/// ```compile_fail,E0277
+/// fn shared<T: Sync>(_: &T) {}
+/// shared(&lite3::Connection::open_in_memory().unwrap());
+/// ```
+pub struct Connection {
+    // Field order is drop order: cached statements are finalised before the handle closes, and
+    // the busy handler's closure is freed only after SQLite has let go of it.
+    cache: RefCell<StatementCache>,
+    raw: RawConnection,
+    busy_handler: RefCell<Option<BoxedCallback>>,
+}
+
+impl Connection {
+    /// Opens (creating if needed) the database file at `path`, with URI filenames allowed.
+    ///
+    /// ```
+    /// let dir = std::env::temp_dir().join(format!("lite3-doc-open-{}", std::process::id()));
+    /// std::fs::create_dir_all(&dir).unwrap();
+    /// let conn = lite3::Connection::open(dir.join("app.db"))?;
+    /// conn.execute_batch("CREATE TABLE IF NOT EXISTS t(x)")?;
+    /// # drop(conn); std::fs::remove_dir_all(&dir).unwrap();
+    /// # Ok::<(), lite3::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::Nul`] for a path with a NUL byte; SQLite's error (e.g. `CantOpen`) otherwise;
+    /// [`Error::SingleThreaded`] when the linked SQLite has no thread support.
+    pub fn open<P: AsRef<Path>>(path: P) -> Result<Self> {
+        Self::open_with_flags(path, OpenFlags::default())
+    }
+
+    /// Opens a new private in-memory database.
+    ///
+    /// ```
+    /// let conn = lite3::Connection::open_in_memory()?;
+    /// assert!(conn.is_autocommit());
+    /// # Ok::<(), lite3::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// As [`open`](Self::open).
+    pub fn open_in_memory() -> Result<Self> {
+        Self::open_with_flags(":memory:", OpenFlags::default())
+    }
+
+    /// Opens `path` with explicit [`OpenFlags`]; `SQLITE_OPEN_NOMUTEX` is always added.
+    ///
+    /// ```
+    /// use lite3::{Connection, OpenFlags};
+    ///
+    /// let flags = OpenFlags::READ_WRITE | OpenFlags::CREATE | OpenFlags::URI | OpenFlags::MEMORY;
+    /// let conn = Connection::open_with_flags("file:scratch?mode=memory", flags)?;
+    /// conn.execute("CREATE TABLE t(x)", ())?;
+    /// # Ok::<(), lite3::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// As [`open`](Self::open).
+    pub fn open_with_flags<P: AsRef<Path>>(path: P, flags: OpenFlags) -> Result<Self> {
+        let path = path_to_cstring(path.as_ref())?;
+        let raw = RawConnection::open(&path, flags.bits() | ffi::SQLITE_OPEN_NOMUTEX, None)?;
+        Ok(Self {
+            cache: StatementCache::new(DEFAULT_CAPACITY),
+            raw,
+            busy_handler: RefCell::new(None),
+        })
+    }
+
+    #[inline]
+    pub(crate) fn raw(&self) -> &RawConnection {
+        &self.raw
+    }
+
+    /// Runs one statement and returns the number of rows it changed.
+    ///
+    /// `sql` must hold exactly one statement: `"A; B"` is refused before anything runs
+    /// (use [`execute_batch`](Self::execute_batch) for scripts). The statement is prepared
+    /// through the statement cache, so repeating the same SQL does not re-parse it.
+    ///
+    /// ```
+    /// use lite3::Connection;
+    ///
+    /// let conn = Connection::open_in_memory()?;
+    /// conn.execute("CREATE TABLE t(x)", ())?;
+    /// assert_eq!(conn.execute("INSERT INTO t VALUES (?1), (?2)", (1, 2))?, 2);
+    /// assert!(conn.execute("INSERT INTO t VALUES (3); DROP TABLE t", ()).is_err());
+    /// # Ok::<(), lite3::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// SQL errors, [`Error::MultipleStatements`], [`Error::EmptySql`], parameter errors,
+    /// [`Error::ExecuteReturnedRows`], and SQLite's failures while running.
+    pub fn execute<P: Params>(&self, sql: &str, params: P) -> Result<usize> {
+        self.prepare_cached(sql)?.execute(params)
+    }
+
+    /// Runs every statement of `sql` in order, discarding any rows, and stops at the first
+    /// failure, which names the statement ([`Error::Batch`]). Statements before it stay done.
+    ///
+    /// ```
+    /// use lite3::Connection;
+    ///
+    /// let conn = Connection::open_in_memory()?;
+    /// conn.execute_batch("CREATE TABLE t(x); INSERT INTO t VALUES (1); -- done")?;
+    /// let err = conn.execute_batch("INSERT INTO t VALUES (2); INSERT INTO nope VALUES (3)").unwrap_err();
+    /// assert_eq!(err.to_string(), "statement 2 of the batch failed (at byte 26): no such table: nope");
+    /// # Ok::<(), lite3::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::Nul`] before anything runs; [`Error::Batch`] wrapping the first failure.
+    pub fn execute_batch(&self, sql: &str) -> Result<()> {
+        check_no_nul(sql, "SQL")?;
+        let (mut offset, mut index) = (0, 0);
+        loop {
+            offset += skip_blank(&sql[offset..]);
+            if offset == sql.len() {
+                return Ok(());
+            }
+            index += 1;
+            let fail = |source| Error::Batch {
+                index,
+                offset,
+                source: Box::new(source),
+            };
+            let (stmt, consumed) =
+                RawStatement::prepare(&self.raw, &sql[offset..]).map_err(fail)?;
+            if let Some(stmt) = stmt {
+                while stmt.step(&self.raw).map_err(fail)? {}
+            }
+            if consumed == 0 {
+                return Ok(()); // SQLite found nothing more it could parse
+            }
+            offset += consumed;
+        }
+    }
+
+    /// Prepares one statement.
+    ///
+    /// ```
+    /// use lite3::Connection;
+    ///
+    /// let conn = Connection::open_in_memory()?;
+    /// let mut stmt = conn.prepare("SELECT ?1")?;
+    /// assert_eq!(stmt.query_row(("hi",), |row| row.get::<_, String>(0))?, "hi");
+    /// assert!(matches!(conn.prepare("   ").unwrap_err(), lite3::Error::EmptySql));
+    /// # Ok::<(), lite3::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// SQL errors (with the byte offset SQLite blames), [`Error::Nul`],
+    /// [`Error::MultipleStatements`], [`Error::EmptySql`].
+    pub fn prepare(&self, sql: &str) -> Result<Statement<'_>> {
+        Ok(Statement::new(self, self.prepare_one(sql)?))
+    }
+
+    /// Prepares one statement through the connection's LRU statement cache: the SQL is parsed
+    /// once and the statement reused (reset, bindings cleared) on later calls.
+    ///
+    /// ```
+    /// use lite3::Connection;
+    ///
+    /// let conn = Connection::open_in_memory()?;
+    /// conn.execute("CREATE TABLE t(x)", ())?;
+    /// for x in 0..100 {
+    ///     conn.prepare_cached("INSERT INTO t VALUES (?1)")?.execute((x,))?;
+    /// }
+    /// # Ok::<(), lite3::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// As [`prepare`](Self::prepare).
+    pub fn prepare_cached(&self, sql: &str) -> Result<CachedStatement<'_>> {
+        let cached = self.cache.borrow_mut().take(sql);
+        let raw = match cached {
+            Some(raw) => raw,
+            None => self.prepare_one(sql)?,
+        };
+        Ok(CachedStatement::new(Statement::new(self, raw)))
+    }
+
+    pub(crate) fn return_to_cache(conn: &Connection, stmt: RawStatement) {
+        if let Ok(mut cache) = conn.cache.try_borrow_mut() {
+            cache.put(stmt);
+        }
+    }
+
+    /// Sets how many statements [`prepare_cached`](Self::prepare_cached) keeps (default 16;
+    /// 0 disables caching). Extra statements are finalised at once.
+    ///
+    /// ```
+    /// let conn = lite3::Connection::open_in_memory()?;
+    /// conn.set_prepared_statement_cache_capacity(64);
+    /// assert_eq!(conn.prepared_statement_cache_capacity(), 64);
+    /// # Ok::<(), lite3::Error>(())
+    /// ```
+    pub fn set_prepared_statement_cache_capacity(&self, capacity: usize) {
+        self.cache.borrow_mut().set_capacity(capacity);
+    }
+
+    /// The statement cache's capacity.
+    #[must_use]
+    pub fn prepared_statement_cache_capacity(&self) -> usize {
+        self.cache.borrow().capacity()
+    }
+
+    /// Finalises every cached statement.
+    pub fn flush_prepared_statement_cache(&self) {
+        self.cache.borrow_mut().clear();
+    }
+
+    /// Prepares exactly one statement: empty SQL and trailing statements are errors.
+    fn prepare_one(&self, sql: &str) -> Result<RawStatement> {
+        check_no_nul(sql, "SQL")?;
+        let mut offset = 0;
+        loop {
+            let rest = &sql[offset..];
+            if skip_blank(rest) == rest.len() {
+                return Err(Error::EmptySql);
+            }
+            let (stmt, consumed) = RawStatement::prepare(&self.raw, rest)?;
+            offset += consumed;
+            if let Some(stmt) = stmt {
+                let tail = skip_blank(&sql[offset..]);
+                if offset + tail != sql.len() {
+                    return Err(Error::MultipleStatements {
+                        offset: offset + tail,
+                    });
+                }
+                return Ok(stmt);
+            }
+            if consumed == 0 {
+                return Err(Error::EmptySql);
+            }
+        }
+    }
+
+    /// Runs a query and returns `f` applied to its first row.
+    ///
+    /// ```
+    /// use lite3::Connection;
+    ///
+    /// let conn = Connection::open_in_memory()?;
+    /// let n: i64 = conn.query_row("SELECT count(*) FROM pragma_table_list", (), |row| row.get(0))?;
+    /// assert!(n > 0);
+    /// let none = conn.query_row("SELECT 1 WHERE 0", (), |row| row.get::<_, i64>(0));
+    /// assert!(matches!(none, Err(lite3::Error::QueryReturnedNoRows)));
+    /// # Ok::<(), lite3::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::QueryReturnedNoRows`] when there is no row; otherwise as
+    /// [`execute`](Self::execute) and the errors `f` returns.
+    pub fn query_row<T, P, F>(&self, sql: &str, params: P, f: F) -> Result<T>
+    where
+        P: Params,
+        F: FnOnce(&Row<'_>) -> Result<T>,
+    {
+        self.prepare_cached(sql)?.query_row(params, f)
+    }
+
+    /// Rowid of the most recent successful INSERT on this connection (0 if none).
+    ///
+    /// ```
+    /// let conn = lite3::Connection::open_in_memory()?;
+    /// conn.execute("CREATE TABLE t(x)", ())?;
+    /// conn.execute("INSERT INTO t VALUES (1)", ())?;
+    /// assert_eq!(conn.last_insert_rowid(), 1);
+    /// # Ok::<(), lite3::Error>(())
+    /// ```
+    #[must_use]
+    pub fn last_insert_rowid(&self) -> i64 {
+        self.raw.last_insert_rowid()
+    }
+
+    /// Rows changed by the most recent INSERT, UPDATE or DELETE.
+    ///
+    /// ```
+    /// let conn = lite3::Connection::open_in_memory()?;
+    /// conn.execute_batch("CREATE TABLE t(x); INSERT INTO t VALUES (1), (2);")?;
+    /// assert_eq!(conn.changes(), 2);
+    /// # Ok::<(), lite3::Error>(())
+    /// ```
+    #[must_use]
+    pub fn changes(&self) -> u64 {
+        self.raw.changes()
+    }
+
+    /// Rows changed since the connection was opened.
+    ///
+    /// ```
+    /// let conn = lite3::Connection::open_in_memory()?;
+    /// conn.execute_batch("CREATE TABLE t(x); INSERT INTO t VALUES (1); INSERT INTO t VALUES (2);")?;
+    /// assert_eq!(conn.total_changes(), 2);
+    /// # Ok::<(), lite3::Error>(())
+    /// ```
+    #[must_use]
+    pub fn total_changes(&self) -> u64 {
+        self.raw.total_changes()
+    }
+
+    /// Whether no transaction is open.
+    ///
+    /// ```
+    /// let conn = lite3::Connection::open_in_memory()?;
+    /// conn.execute_batch("BEGIN")?;
+    /// assert!(!conn.is_autocommit());
+    /// # Ok::<(), lite3::Error>(())
+    /// ```
+    #[must_use]
+    pub fn is_autocommit(&self) -> bool {
+        self.raw.is_autocommit()
+    }
+
+    /// Whether the attached database `schema` (`"main"`, `"temp"`, …) is read-only.
+    ///
+    /// ```
+    /// let conn = lite3::Connection::open_in_memory()?;
+    /// assert_eq!(conn.is_readonly("main")?, false);
+    /// # Ok::<(), lite3::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::InvalidSchema`] when no such database is attached; [`Error::Nul`].
+    pub fn is_readonly(&self, schema: &str) -> Result<bool> {
+        let name = CString::new(schema).map_err(|e| Error::Nul {
+            what: "schema name",
+            position: e.nul_position(),
+        })?;
+        self.raw
+            .is_readonly(&name)
+            .ok_or_else(|| Error::InvalidSchema(schema.to_owned()))
+    }
+
+    /// Retries for up to `timeout` when the database is locked by another connection, instead
+    /// of failing at once with `Busy`. Replaces any [`busy_handler`](Self::busy_handler).
+    ///
+    /// ```
+    /// let conn = lite3::Connection::open_in_memory()?;
+    /// conn.busy_timeout(std::time::Duration::from_secs(5))?;
+    /// # Ok::<(), lite3::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// SQLite's error, if any.
+    pub fn busy_timeout(&self, timeout: Duration) -> Result<()> {
+        self.raw.busy_timeout(timeout)?;
+        // SQLite has replaced our handler (if any); only now may its closure go.
+        self.busy_handler.replace(None);
+        Ok(())
+    }
+
+    /// Calls `handler(attempt)` when the database is locked; returning `true` retries, `false`
+    /// gives up with `Busy`. `None` removes the handler. A panic in the handler gives up and
+    /// resumes in the caller once SQLite has returned. Replaces any [`busy_timeout`](Self::busy_timeout).
+    ///
+    /// ```
+    /// let conn = lite3::Connection::open_in_memory()?;
+    /// conn.busy_handler(Some(|attempt: u32| {
+    ///     std::thread::sleep(std::time::Duration::from_millis(10));
+    ///     attempt < 100
+    /// }))?;
+    /// # Ok::<(), lite3::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// SQLite's error, if any.
+    pub fn busy_handler<F>(&self, handler: Option<F>) -> Result<()>
+    where
+        F: FnMut(u32) -> bool + Send + 'static,
+    {
+        let owner = function::set_busy_handler(&self.raw, handler)?;
+        // The old closure is no longer registered, so it can be freed.
+        self.busy_handler.replace(owner);
+        Ok(())
+    }
+
+    /// A handle that can interrupt this connection's running statement from any thread.
+    ///
+    /// ```
+    /// let conn = lite3::Connection::open_in_memory()?;
+    /// let handle = conn.interrupt_handle();
+    /// std::thread::spawn(move || handle.interrupt()).join().unwrap();
+    /// # Ok::<(), lite3::Error>(())
+    /// ```
+    #[must_use]
+    pub fn interrupt_handle(&self) -> InterruptHandle {
+        InterruptHandle::new(self.raw.interrupt_target())
+    }
+
+    /// Closes the connection, rolling back any open transaction. On failure the connection is
+    /// handed back with the error; dropping a connection closes it too, ignoring errors.
+    ///
+    /// ```
+    /// let conn = lite3::Connection::open_in_memory()?;
+    /// conn.close().map_err(|(_, e)| e)?;
+    /// # Ok::<(), lite3::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// SQLite's error, with the still-open connection.
+    #[allow(
+        clippy::result_large_err,
+        reason = "the connection is handed back on failure, as documented"
+    )]
+    pub fn close(self) -> std::result::Result<(), (Connection, Error)> {
+        let Connection {
+            cache,
+            raw,
+            busy_handler,
+        } = self;
+        let capacity = cache.borrow().capacity();
+        drop(cache);
+        raw.close().map_err(|(raw, error)| {
+            (
+                Connection {
+                    cache: StatementCache::new(capacity),
+                    raw,
+                    busy_handler,
+                },
+                error,
+            )
+        })
+    }
+
+    /// The raw `sqlite3*` handle, for calling C functions lite3 does not wrap (through
+    /// [`ffi`](crate::ffi), in your own `unsafe` code).
+    ///
+    /// The pointer is valid while `self` is. Do not close it, do not use it from another thread,
+    /// and do not leave statements running or callbacks registered that lite3 does not know of.
+    ///
+    /// ```
+    /// let conn = lite3::Connection::open_in_memory()?;
+    /// // SAFETY: the handle is open and used on this thread only.
+    /// let autocommit = unsafe { lite3::ffi::sqlite3_get_autocommit(conn.handle()) };
+    /// assert_eq!(autocommit, 1);
+    /// # Ok::<(), lite3::Error>(())
+    /// ```
+    #[must_use]
+    pub fn handle(&self) -> *mut ffi::sqlite3 {
+        self.raw.as_ptr()
+    }
+}
+
+impl std::fmt::Debug for Connection {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Connection")
+            .field("autocommit", &self.is_autocommit())
+            .finish_non_exhaustive()
+    }
+}
+
+fn path_to_cstring(path: &Path) -> Result<CString> {
+    #[cfg(unix)]
+    let bytes = std::os::unix::ffi::OsStrExt::as_bytes(path.as_os_str());
+    #[cfg(not(unix))]
+    let bytes = path
+        .to_str()
+        .ok_or_else(|| Error::InvalidPath(path.to_path_buf()))?
+        .as_bytes();
+    CString::new(bytes).map_err(|e| Error::Nul {
+        what: "database path",
+        position: e.nul_position(),
+    })
+}

@@ -1,0 +1,318 @@
+//! lite3's error type: SQLite failures carry SQLite's codes and message; failures lite3 detects
+//! before calling C (bad parameters, bad conversions, oversized values) have their own variants.
+
+use crate::ffi;
+use crate::types::Type;
+use std::ffi::c_int;
+use std::fmt;
+
+/// Result alias used throughout lite3.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Everything that can go wrong in lite3.
+///
+/// SQLite's own failures are [`Error::Sqlite`]; every other variant is detected on the Rust side,
+/// before SQLite is called, so the connection is untouched by them.
+///
+/// ```
+/// use lite3::{Connection, Error, ErrorCode};
+///
+/// let conn = Connection::open_in_memory()?;
+/// let err = conn.execute("SELECT * FROM missing", ()).unwrap_err();
+/// assert_eq!(err.sqlite_code(), Some(ErrorCode::Error));
+/// assert_eq!(err.to_string(), "no such table: missing");
+///
+/// let err = conn.execute("SELECT * FRM t", ()).unwrap_err();
+/// assert_eq!(err.to_string(), "near \"FRM\": syntax error (at byte 9 of the SQL)");
+///
+/// let err = conn.execute("SELECT 1\0", ()).unwrap_err();
+/// assert!(matches!(err, Error::Nul { what: "SQL", position: 8 }));
+/// # Ok::<(), lite3::Error>(())
+/// ```
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// SQLite reported a failure.
+    #[error(transparent)]
+    Sqlite(#[from] SqliteError),
+    /// A string handed to SQLite contains a NUL byte where SQLite would cut it short.
+    #[error("{what} contains a NUL byte at byte {position}")]
+    Nul {
+        /// What contained it, e.g. "SQL" or "database path".
+        what: &'static str,
+        /// Byte offset of the first NUL.
+        position: usize,
+    },
+    /// A TEXT value is not valid UTF-8 (read it as `&[u8]` to get the bytes).
+    #[error("column {column} ({name}) holds TEXT that is not valid UTF-8: {source}")]
+    Utf8 {
+        /// Column index.
+        column: usize,
+        /// Column name.
+        name: String,
+        /// Where the invalid byte is.
+        source: std::str::Utf8Error,
+    },
+    /// A value cannot be converted to the requested Rust type.
+    #[error("column {column} ({name}) holds {from}, which cannot be read as {to}")]
+    InvalidType {
+        /// Column index (or function argument index).
+        column: usize,
+        /// Column name.
+        name: String,
+        /// SQLite's storage class of the value.
+        from: Type,
+        /// The Rust type asked for.
+        to: &'static str,
+    },
+    /// A custom [`FromSql`](crate::types::FromSql) conversion failed.
+    #[error("column {column} ({name}) could not be converted: {source}")]
+    Conversion {
+        /// Column index.
+        column: usize,
+        /// Column name.
+        name: String,
+        /// The conversion's error.
+        source: Box<dyn std::error::Error + Send + Sync + 'static>,
+    },
+    /// An integer does not fit the requested Rust type, or a Rust integer does not fit SQLite's i64.
+    #[error("integer {value} is out of range for {to}{}", column_suffix(*column))]
+    IntegerOutOfRange {
+        /// The value, as text (it may not fit an i64).
+        value: String,
+        /// The target type.
+        to: &'static str,
+        /// The column, when reading a row.
+        column: Option<usize>,
+    },
+    /// The number of parameters given differs from the number the statement has.
+    #[error("the statement has {expected} parameter(s) but {given} were given")]
+    ParameterCount {
+        /// Parameters in the SQL.
+        expected: usize,
+        /// Parameters given.
+        given: usize,
+    },
+    /// No parameter of that name exists in the statement.
+    #[error("the statement has no parameter named {0:?}")]
+    UnknownParameter(String),
+    /// A parameter index outside `1..=count`.
+    #[error("parameter index {index} is out of range: the statement has {count} parameter(s)")]
+    ParameterIndex {
+        /// Index given (1-based, as SQLite counts).
+        index: usize,
+        /// Parameters in the SQL.
+        count: usize,
+    },
+    /// A column index or name that the result does not have.
+    #[error("the result has no column {0}")]
+    InvalidColumn(String),
+    /// A string or blob longer than SQLite accepts (i32 bytes, or the connection's length limit).
+    #[error("{what} of {len} bytes is too big: the limit is {limit} bytes")]
+    TooBig {
+        /// What was too big.
+        what: &'static str,
+        /// Its length in bytes.
+        len: usize,
+        /// The limit in force.
+        limit: usize,
+    },
+    /// The SQL holds more than one statement where exactly one is expected.
+    #[error("the SQL holds more than one statement; the second starts at byte {offset}")]
+    MultipleStatements {
+        /// Byte offset of the first character after the first statement.
+        offset: usize,
+    },
+    /// The SQL holds no statement (empty, whitespace or comments only).
+    #[error("the SQL holds no statement")]
+    EmptySql,
+    /// `execute` was given a statement that returns rows; use `query` for those.
+    #[error(
+        "execute() ran a statement that returns rows; use query(), query_row() or execute_batch()"
+    )]
+    ExecuteReturnedRows,
+    /// `query_row` found no row.
+    #[error("the query returned no rows")]
+    QueryReturnedNoRows,
+    /// `execute_batch` failed at one of its statements.
+    #[error("statement {index} of the batch failed (at byte {offset}): {source}")]
+    Batch {
+        /// 1-based number of the failing statement.
+        index: usize,
+        /// Byte offset of the failing statement in the batch.
+        offset: usize,
+        /// The failure.
+        source: Box<Error>,
+    },
+    /// No database of that name is attached.
+    #[error("no database named {0:?} is attached")]
+    InvalidSchema(String),
+    /// The path cannot be passed to SQLite (not UTF-8 on a platform that needs it).
+    #[error("database path {0:?} is not valid UTF-8")]
+    InvalidPath(std::path::PathBuf),
+    /// A name that must be a plain SQL identifier is not one.
+    #[error("{what} {name:?} is not a plain SQL identifier (letters, digits and _)")]
+    InvalidIdentifier {
+        /// What the name is for.
+        what: &'static str,
+        /// The name given.
+        name: String,
+    },
+    /// The linked SQLite was compiled single-threaded (`SQLITE_THREADSAFE=0`).
+    #[error(
+        "the linked SQLite is single-threaded (SQLITE_THREADSAFE=0): open connections through \
+         lite3's Worker, which keeps every SQLite call on one thread"
+    )]
+    SingleThreaded,
+    /// A user callback (e.g. a scalar function) returned an error.
+    #[error("user function failed: {0}")]
+    UserFunction(#[source] Box<dyn std::error::Error + Send + Sync + 'static>),
+}
+
+fn column_suffix(column: Option<usize>) -> String {
+    column.map(|c| format!(" (column {c})")).unwrap_or_default()
+}
+
+impl Error {
+    /// SQLite's primary result code, for failures SQLite reported.
+    #[must_use]
+    pub fn sqlite_code(&self) -> Option<ErrorCode> {
+        match self {
+            Error::Sqlite(e) => Some(e.code),
+            Error::Batch { source, .. } => source.sqlite_code(),
+            _ => None,
+        }
+    }
+}
+
+/// A failure SQLite reported: its codes, its message and, where SQLite knows it, the byte in the
+/// SQL where the problem is.
+///
+/// ```
+/// use lite3::{Connection, ErrorCode};
+///
+/// let conn = Connection::open_in_memory()?;
+/// conn.execute("CREATE TABLE t(x UNIQUE)", ())?;
+/// conn.execute("INSERT INTO t VALUES (1)", ())?;
+/// let lite3::Error::Sqlite(e) = conn.execute("INSERT INTO t VALUES (1)", ()).unwrap_err() else { panic!() };
+/// assert_eq!(e.code, ErrorCode::Constraint);
+/// assert_eq!(e.extended_code, 2067); // SQLITE_CONSTRAINT_UNIQUE
+/// assert_eq!(e.message, "UNIQUE constraint failed: t.x");
+/// # Ok::<(), lite3::Error>(())
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct SqliteError {
+    /// Primary result code.
+    pub code: ErrorCode,
+    /// Extended result code (e.g. 2067, `SQLITE_CONSTRAINT_UNIQUE`).
+    pub extended_code: i32,
+    /// SQLite's message, read from the connection right after the failure.
+    pub message: String,
+    /// Byte offset into the SQL that SQLite blames, when it names one.
+    pub offset: Option<usize>,
+}
+
+impl std::error::Error for SqliteError {}
+
+impl fmt::Display for SqliteError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)?;
+        if let Some(offset) = self.offset {
+            write!(f, " (at byte {offset} of the SQL)")?;
+        }
+        Ok(())
+    }
+}
+
+/// SQLite's primary result codes, as an enum.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ErrorCode {
+    /// Generic error (SQLITE_ERROR): SQL error or missing database.
+    Error,
+    /// Internal logic error in SQLite.
+    Internal,
+    /// Access permission denied.
+    Permission,
+    /// The operation was aborted (e.g. by a callback).
+    Abort,
+    /// The database file is locked.
+    Busy,
+    /// A table in the database is locked.
+    Locked,
+    /// Out of memory.
+    NoMem,
+    /// Attempt to write a read-only database.
+    ReadOnly,
+    /// Interrupted by `sqlite3_interrupt` (see `InterruptHandle`).
+    Interrupt,
+    /// Disk I/O error.
+    IoErr,
+    /// The database disk image is malformed.
+    Corrupt,
+    /// Unknown opcode or file-control.
+    NotFound,
+    /// The database or disk is full.
+    Full,
+    /// Unable to open the database file.
+    CantOpen,
+    /// Database lock protocol error.
+    Protocol,
+    /// The database schema changed.
+    Schema,
+    /// String or blob exceeds the size limit.
+    TooBig,
+    /// A constraint was violated.
+    Constraint,
+    /// Datatype mismatch.
+    Mismatch,
+    /// Library used incorrectly.
+    Misuse,
+    /// Uses OS features not supported on the host.
+    NoLfs,
+    /// Authorisation denied.
+    Auth,
+    /// Not used by SQLite.
+    Format,
+    /// Bind or column index out of range.
+    Range,
+    /// The file is not a database (or is encrypted with another key).
+    NotADatabase,
+    /// A code this version of lite3 does not know.
+    Unknown(i32),
+}
+
+impl ErrorCode {
+    pub(crate) fn from_primary(code: c_int) -> Self {
+        use ErrorCode::*;
+        match code {
+            ffi::SQLITE_ERROR => Error,
+            ffi::SQLITE_INTERNAL => Internal,
+            ffi::SQLITE_PERM => Permission,
+            ffi::SQLITE_ABORT => Abort,
+            ffi::SQLITE_BUSY => Busy,
+            ffi::SQLITE_LOCKED => Locked,
+            ffi::SQLITE_NOMEM => NoMem,
+            ffi::SQLITE_READONLY => ReadOnly,
+            ffi::SQLITE_INTERRUPT => Interrupt,
+            ffi::SQLITE_IOERR => IoErr,
+            ffi::SQLITE_CORRUPT => Corrupt,
+            ffi::SQLITE_NOTFOUND => NotFound,
+            ffi::SQLITE_FULL => Full,
+            ffi::SQLITE_CANTOPEN => CantOpen,
+            ffi::SQLITE_PROTOCOL => Protocol,
+            ffi::SQLITE_SCHEMA => Schema,
+            ffi::SQLITE_TOOBIG => TooBig,
+            ffi::SQLITE_CONSTRAINT => Constraint,
+            ffi::SQLITE_MISMATCH => Mismatch,
+            ffi::SQLITE_MISUSE => Misuse,
+            ffi::SQLITE_NOLFS => NoLfs,
+            ffi::SQLITE_AUTH => Auth,
+            ffi::SQLITE_FORMAT => Format,
+            ffi::SQLITE_RANGE => Range,
+            ffi::SQLITE_NOTADB => NotADatabase,
+            other => Unknown(other),
+        }
+    }
+}

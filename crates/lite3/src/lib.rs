@@ -1,0 +1,99 @@
+//! # lite3: SQLite for Rust, safe across threads and as fast as C
+//!
+//! ```
+//! use lite3::{Connection, params};
+//!
+//! let conn = Connection::open_in_memory()?;
+//! conn.execute_batch("CREATE TABLE person(id INTEGER PRIMARY KEY, name TEXT NOT NULL, photo BLOB)")?;
+//! conn.execute("INSERT INTO person(name, photo) VALUES (?1, ?2)", ("Ada", &[0xffu8, 0xd8][..]))?;
+//!
+//! let mut stmt = conn.prepare("SELECT id, name FROM person WHERE name LIKE ?1")?;
+//! let mut rows = stmt.query(("A%",))?;
+//! while let Some(row) = rows.next()? {
+//!     let id: i64 = row.get(0)?;
+//!     let name: &str = row.get("name")?; // borrowed from SQLite, no copy
+//!     println!("{id}: {name}");
+//! }
+//! # Ok::<(), lite3::Error>(())
+//! ```
+//!
+//! ## Thread safety
+//!
+//! SQLite's connections are *per-handle* thread-safe: one handle, one thread at a time. lite3
+//! makes that rule a property of the types, so breaking it does not compile:
+//!
+//! | type | Send | Sync | why |
+//! |---|---|---|---|
+//! | [`Connection`] | yes | no | may move between threads, never be used by two at once; opened with `SQLITE_OPEN_NOMUTEX` because the types already serialise use |
+//! | [`Statement`], [`CachedStatement`], [`Rows`], [`Row`], [`Transaction`], [`Savepoint`] | no | no | borrow their connection; finalised, reset or rolled back on drop |
+//! | [`InterruptHandle`] | yes | yes | `sqlite3_interrupt` is safe from any thread; a mutex makes it a no-op once the connection is closed |
+//!
+//! Callbacks SQLite keeps (scalar functions, the busy handler) must be `Send + 'static`. With the
+//! `single-thread` feature (SQLite compiled with `SQLITE_THREADSAFE=0`), or a system library
+//! built that way, [`Connection::open`] refuses with [`Error::SingleThreaded`].
+//!
+//! ## Errors
+//!
+//! Every fallible call returns [`Result`]. SQLite's failures are [`Error::Sqlite`] with the
+//! primary code as [`ErrorCode`], the extended code, SQLite's message read right after the
+//! failure, and the byte offset into the SQL where SQLite names one. Problems lite3 catches
+//! before calling C have their own variants: a NUL byte in SQL ([`Error::Nul`]), a wrong number
+//! of parameters ([`Error::ParameterCount`]), a value read as the wrong type
+//! ([`Error::InvalidType`], naming the column), an integer that does not fit
+//! ([`Error::IntegerOutOfRange`]), text that is not UTF-8 ([`Error::Utf8`]), a value larger
+//! than SQLite accepts ([`Error::TooBig`]), several statements where one is expected
+//! ([`Error::MultipleStatements`]). None of them panics, and the connection stays usable.
+//!
+//! A panic inside a user callback never crosses into C: it is caught, the SQLite call fails,
+//! and the panic resumes in the caller's frame once SQLite has returned.
+//!
+//! ## Features
+//!
+//! `vendored` (default) compiles the pinned SQLite 3.54 (SQLite3 Multiple Ciphers) amalgamation;
+//! `system` links the system `libsqlite3` (at least 3.40); `single-thread` builds it with
+//! `SQLITE_THREADSAFE=0`; `buildtime-bindgen` regenerates the bindings at build time.
+#![deny(unsafe_code)]
+#![warn(missing_docs)]
+
+mod cache;
+mod connection;
+mod error;
+mod functions;
+mod interrupt;
+mod limits;
+mod open_flags;
+mod params;
+mod pragma;
+mod raw;
+mod rows;
+mod sql_text;
+mod statement;
+mod transaction;
+pub mod types;
+
+pub use cache::CachedStatement;
+pub use connection::Connection;
+pub use error::{Error, ErrorCode, Result, SqliteError};
+pub use functions::{Context, FunctionFlags};
+pub use interrupt::InterruptHandle;
+pub use limits::Limit;
+pub use open_flags::OpenFlags;
+pub use params::{Params, ParamsFromIter, params_from_iter};
+pub use rows::{MappedRows, Row, RowIndex, Rows};
+pub use statement::Statement;
+pub use transaction::{Savepoint, Transaction, TransactionBehavior};
+pub use types::{FromSql, Null, ToSql, Value, ValueRef};
+
+/// The raw C API, for what lite3 does not wrap. Everything in it is `unsafe`; see
+/// [`Connection::handle`].
+pub use lite3_sys as ffi;
+
+/// The version of the SQLite library in use, e.g. `"3.54.0"`.
+///
+/// ```
+/// assert!(lite3::sqlite_version().starts_with("3."));
+/// ```
+#[must_use]
+pub fn sqlite_version() -> &'static str {
+    raw::library_version()
+}

@@ -1,0 +1,80 @@
+//! Run-time limits (`sqlite3_limit`): caps on lengths and counts, per connection.
+
+use crate::{Connection, ffi};
+
+/// A run-time limit of a connection. Lowering limits is a defence against hostile input:
+/// oversized values are refused before they reach SQLite's memory.
+///
+/// ```
+/// use lite3::{Connection, Limit};
+///
+/// let conn = Connection::open_in_memory()?;
+/// conn.set_limit(Limit::Length, 1000);
+/// assert_eq!(conn.limit(Limit::Length), 1000);
+/// assert!(conn.query_row("SELECT ?1", (vec![0u8; 2000],), |row| row.get::<_, Vec<u8>>(0)).is_err());
+/// # Ok::<(), lite3::Error>(())
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Limit {
+    /// Largest string or blob, in bytes (and largest row).
+    Length,
+    /// Longest SQL text, in bytes.
+    SqlLength,
+    /// Most columns in a table, index, view or result.
+    Column,
+    /// Deepest expression parse tree.
+    ExprDepth,
+    /// Most terms in a compound SELECT.
+    CompoundSelect,
+    /// Most virtual machine instructions in one statement.
+    VdbeOp,
+    /// Most arguments to a function.
+    FunctionArg,
+    /// Most attached databases.
+    Attached,
+    /// Longest LIKE or GLOB pattern.
+    LikePatternLength,
+    /// Largest parameter index.
+    VariableNumber,
+    /// Deepest trigger recursion.
+    TriggerDepth,
+    /// Most auxiliary worker threads per statement.
+    WorkerThreads,
+}
+
+impl Limit {
+    fn id(self) -> i32 {
+        match self {
+            Limit::Length => ffi::SQLITE_LIMIT_LENGTH,
+            Limit::SqlLength => ffi::SQLITE_LIMIT_SQL_LENGTH,
+            Limit::Column => ffi::SQLITE_LIMIT_COLUMN,
+            Limit::ExprDepth => ffi::SQLITE_LIMIT_EXPR_DEPTH,
+            Limit::CompoundSelect => ffi::SQLITE_LIMIT_COMPOUND_SELECT,
+            Limit::VdbeOp => ffi::SQLITE_LIMIT_VDBE_OP,
+            Limit::FunctionArg => ffi::SQLITE_LIMIT_FUNCTION_ARG,
+            Limit::Attached => ffi::SQLITE_LIMIT_ATTACHED,
+            Limit::LikePatternLength => ffi::SQLITE_LIMIT_LIKE_PATTERN_LENGTH,
+            Limit::VariableNumber => ffi::SQLITE_LIMIT_VARIABLE_NUMBER,
+            Limit::TriggerDepth => ffi::SQLITE_LIMIT_TRIGGER_DEPTH,
+            Limit::WorkerThreads => ffi::SQLITE_LIMIT_WORKER_THREADS,
+        }
+    }
+}
+
+impl Connection {
+    /// The current value of `limit`.
+    #[must_use]
+    pub fn limit(&self, limit: Limit) -> i32 {
+        self.raw().limit(limit.id())
+    }
+
+    /// Sets `limit` (SQLite clamps it to the compile-time maximum; negative values are ignored)
+    /// and returns the previous value.
+    pub fn set_limit(&self, limit: Limit, value: i32) -> i32 {
+        if value < 0 {
+            return self.limit(limit);
+        }
+        self.raw().set_limit(limit.id(), value)
+    }
+}

@@ -1,0 +1,233 @@
+//! [`Params`]: the parameters of a statement, as a tuple, an array, a slice or named pairs.
+
+use crate::raw::statement::Lifetime;
+use crate::statement::Statement;
+use crate::types::ToSql;
+use crate::{Error, Result};
+
+mod sealed {
+    pub trait Sealed {}
+}
+
+/// Parameters for a statement: `()` for none, a tuple `(a, b)`, `params![a, b]`, an array or
+/// slice of `&dyn ToSql`, named pairs from `named_params!{":a": a}`, or [`params_from_iter`].
+///
+/// The count must match the statement's (positional), and every name must exist (named):
+/// a mismatch is an error before anything runs.
+///
+/// ```
+/// use lite3::{Connection, named_params, params};
+///
+/// let conn = Connection::open_in_memory()?;
+/// conn.execute("CREATE TABLE t(a, b)", ())?;
+/// conn.execute("INSERT INTO t VALUES (?1, ?2)", (1, "one"))?;
+/// conn.execute("INSERT INTO t VALUES (?1, ?2)", params![2, "two"])?;
+/// conn.execute("INSERT INTO t VALUES (:a, :b)", named_params! {":a": 3, ":b": "three"})?;
+/// let err = conn.execute("INSERT INTO t VALUES (?1, ?2)", (4,)).unwrap_err();
+/// assert_eq!(err.to_string(), "the statement has 2 parameter(s) but 1 were given");
+/// # Ok::<(), lite3::Error>(())
+/// ```
+pub trait Params: sealed::Sealed {
+    /// Binds every parameter; returns whether a text or blob was bound without a copy.
+    #[doc(hidden)]
+    fn __bind(self, stmt: &Statement<'_>, lifetime: Lifetime) -> Result<bool>;
+}
+
+fn check_count(stmt: &Statement<'_>, given: usize) -> Result<()> {
+    let expected = stmt.parameter_count();
+    if expected == given {
+        Ok(())
+    } else {
+        Err(Error::ParameterCount { expected, given })
+    }
+}
+
+impl sealed::Sealed for () {}
+impl Params for () {
+    #[inline]
+    fn __bind(self, stmt: &Statement<'_>, _: Lifetime) -> Result<bool> {
+        check_count(stmt, 0)?;
+        Ok(false)
+    }
+}
+
+macro_rules! tuple_params {
+    ($count:literal: $($field:tt $t:ident),+) => {
+        impl<$($t: ToSql),+> sealed::Sealed for ($($t,)+) {}
+        impl<$($t: ToSql),+> Params for ($($t,)+) {
+            #[inline]
+            fn __bind(self, stmt: &Statement<'_>, lifetime: Lifetime) -> Result<bool> {
+                check_count(stmt, $count)?;
+                let mut borrowed = false;
+                $( borrowed |= stmt.bind_value($field + 1, &self.$field, lifetime)?; )+
+                Ok(borrowed)
+            }
+        }
+    };
+}
+tuple_params!(1: 0 A);
+tuple_params!(2: 0 A, 1 B);
+tuple_params!(3: 0 A, 1 B, 2 C);
+tuple_params!(4: 0 A, 1 B, 2 C, 3 D);
+tuple_params!(5: 0 A, 1 B, 2 C, 3 D, 4 E);
+tuple_params!(6: 0 A, 1 B, 2 C, 3 D, 4 E, 5 F);
+tuple_params!(7: 0 A, 1 B, 2 C, 3 D, 4 E, 5 F, 6 G);
+tuple_params!(8: 0 A, 1 B, 2 C, 3 D, 4 E, 5 F, 6 G, 7 H);
+tuple_params!(9: 0 A, 1 B, 2 C, 3 D, 4 E, 5 F, 6 G, 7 H, 8 I);
+tuple_params!(10: 0 A, 1 B, 2 C, 3 D, 4 E, 5 F, 6 G, 7 H, 8 I, 9 J);
+tuple_params!(11: 0 A, 1 B, 2 C, 3 D, 4 E, 5 F, 6 G, 7 H, 8 I, 9 J, 10 K);
+tuple_params!(12: 0 A, 1 B, 2 C, 3 D, 4 E, 5 F, 6 G, 7 H, 8 I, 9 J, 10 K, 11 L);
+tuple_params!(13: 0 A, 1 B, 2 C, 3 D, 4 E, 5 F, 6 G, 7 H, 8 I, 9 J, 10 K, 11 L, 12 M);
+tuple_params!(14: 0 A, 1 B, 2 C, 3 D, 4 E, 5 F, 6 G, 7 H, 8 I, 9 J, 10 K, 11 L, 12 M, 13 N);
+tuple_params!(15: 0 A, 1 B, 2 C, 3 D, 4 E, 5 F, 6 G, 7 H, 8 I, 9 J, 10 K, 11 L, 12 M, 13 N, 14 O);
+tuple_params!(16: 0 A, 1 B, 2 C, 3 D, 4 E, 5 F, 6 G, 7 H, 8 I, 9 J, 10 K, 11 L, 12 M, 13 N, 14 O, 15 P);
+
+fn bind_positional<T: ToSql + ?Sized>(
+    stmt: &Statement<'_>,
+    values: &[&T],
+    lifetime: Lifetime,
+) -> Result<bool> {
+    check_count(stmt, values.len())?;
+    let mut borrowed = false;
+    for (i, value) in values.iter().enumerate() {
+        borrowed |= stmt.bind_value(i + 1, value, lifetime)?;
+    }
+    Ok(borrowed)
+}
+
+impl sealed::Sealed for &[&dyn ToSql] {}
+impl Params for &[&dyn ToSql] {
+    fn __bind(self, stmt: &Statement<'_>, lifetime: Lifetime) -> Result<bool> {
+        bind_positional(stmt, self, lifetime)
+    }
+}
+
+impl<const N: usize> sealed::Sealed for [&dyn ToSql; N] {}
+impl<const N: usize> Params for [&dyn ToSql; N] {
+    fn __bind(self, stmt: &Statement<'_>, lifetime: Lifetime) -> Result<bool> {
+        bind_positional(stmt, &self, lifetime)
+    }
+}
+
+impl<const N: usize> sealed::Sealed for &[&dyn ToSql; N] {}
+impl<const N: usize> Params for &[&dyn ToSql; N] {
+    fn __bind(self, stmt: &Statement<'_>, lifetime: Lifetime) -> Result<bool> {
+        bind_positional(stmt, self, lifetime)
+    }
+}
+
+fn bind_named(
+    stmt: &Statement<'_>,
+    pairs: &[(&str, &dyn ToSql)],
+    lifetime: Lifetime,
+) -> Result<bool> {
+    check_count(stmt, pairs.len())?;
+    let mut borrowed = false;
+    for (name, value) in pairs {
+        let index = stmt
+            .parameter_index(name)?
+            .ok_or_else(|| Error::UnknownParameter((*name).to_owned()))?;
+        borrowed |= stmt.bind_value(index, value, lifetime)?;
+    }
+    Ok(borrowed)
+}
+
+impl sealed::Sealed for &[(&str, &dyn ToSql)] {}
+impl Params for &[(&str, &dyn ToSql)] {
+    fn __bind(self, stmt: &Statement<'_>, lifetime: Lifetime) -> Result<bool> {
+        bind_named(stmt, self, lifetime)
+    }
+}
+
+impl<const N: usize> sealed::Sealed for [(&str, &dyn ToSql); N] {}
+impl<const N: usize> Params for [(&str, &dyn ToSql); N] {
+    fn __bind(self, stmt: &Statement<'_>, lifetime: Lifetime) -> Result<bool> {
+        bind_named(stmt, &self, lifetime)
+    }
+}
+
+impl<const N: usize> sealed::Sealed for &[(&str, &dyn ToSql); N] {}
+impl<const N: usize> Params for &[(&str, &dyn ToSql); N] {
+    fn __bind(self, stmt: &Statement<'_>, lifetime: Lifetime) -> Result<bool> {
+        bind_named(stmt, self, lifetime)
+    }
+}
+
+/// Positional parameters from an iterator, for a count known only at run time.
+///
+/// ```
+/// use lite3::{Connection, params_from_iter};
+///
+/// let conn = Connection::open_in_memory()?;
+/// let ids = [1, 2, 3];
+/// let sql = format!("SELECT {}", vec!["?"; ids.len()].join(" + "));
+/// let sum: i64 = conn.query_row(&sql, params_from_iter(ids), |row| row.get(0))?;
+/// assert_eq!(sum, 6);
+/// # Ok::<(), lite3::Error>(())
+/// ```
+#[must_use]
+pub fn params_from_iter<I>(iter: I) -> ParamsFromIter<I>
+where
+    I: IntoIterator,
+    I::Item: ToSql,
+{
+    ParamsFromIter(iter)
+}
+
+/// See [`params_from_iter`].
+#[derive(Clone, Debug)]
+pub struct ParamsFromIter<I>(I);
+
+impl<I> sealed::Sealed for ParamsFromIter<I> {}
+impl<I> Params for ParamsFromIter<I>
+where
+    I: IntoIterator,
+    I::Item: ToSql,
+{
+    fn __bind(self, stmt: &Statement<'_>, _: Lifetime) -> Result<bool> {
+        let mut given = 0;
+        for (i, value) in self.0.into_iter().enumerate() {
+            given = i + 1;
+            if given <= stmt.parameter_count() {
+                // The items are dropped as the loop goes on: SQLite must copy them.
+                stmt.bind_value(given, &value, Lifetime::Transient)?;
+            }
+        }
+        check_count(stmt, given)?;
+        Ok(false)
+    }
+}
+
+/// Positional parameters of mixed types: `params![1, "two", 3.0]`.
+///
+/// ```
+/// use lite3::{Connection, params};
+///
+/// let conn = Connection::open_in_memory()?;
+/// let s: String = conn.query_row("SELECT ?1 || ?2", params!["a", 1], |row| row.get(0))?;
+/// assert_eq!(s, "a1");
+/// # Ok::<(), lite3::Error>(())
+/// ```
+#[macro_export]
+macro_rules! params {
+    () => { &[] as &[&dyn $crate::ToSql] };
+    ($($value:expr),+ $(,)?) => { &[$(&$value as &dyn $crate::ToSql),+] as &[&dyn $crate::ToSql] };
+}
+
+/// Named parameters: `named_params! {":id": 1, "@name": "x"}` (names include their prefix).
+///
+/// ```
+/// use lite3::{Connection, named_params};
+///
+/// let conn = Connection::open_in_memory()?;
+/// let n: i64 = conn.query_row("SELECT :a * $b", named_params! {":a": 6, "$b": 7}, |row| row.get(0))?;
+/// assert_eq!(n, 42);
+/// # Ok::<(), lite3::Error>(())
+/// ```
+#[macro_export]
+macro_rules! named_params {
+    () => { &[] as &[(&str, &dyn $crate::ToSql)] };
+    ($($name:literal : $value:expr),+ $(,)?) => {
+        &[$(($name, &$value as &dyn $crate::ToSql)),+] as &[(&str, &dyn $crate::ToSql)]
+    };
+}

@@ -1,0 +1,211 @@
+//! [`RawConnection`] owns a `sqlite3*`; [`InterruptTarget`] lets other threads interrupt it
+//! without ever touching a closed handle.
+
+use crate::{Error, Result, ffi};
+use parking_lot::Mutex;
+use std::ffi::{CStr, c_int};
+use std::mem::ManuallyDrop;
+use std::ptr::{self, NonNull};
+use std::sync::Arc;
+use std::time::Duration;
+
+/// Owns an open connection. Invariant: `db` is open until `Drop` (or a successful `close`), and
+/// `interrupt` reaches it until then, never after.
+pub(crate) struct RawConnection {
+    db: NonNull<ffi::sqlite3>,
+    interrupt: Arc<InterruptTarget>,
+}
+
+// SAFETY: lite3 relies on SQLite's per-handle model (SQLITE_THREADSAFE=1 with OPEN_NOMUTEX): a
+// handle may be used from any thread provided only one uses it at a time. RawConnection is not
+// Sync and its owner (Connection) is not Sync either, so moving it is the only way to share it.
+// Single-threaded builds (SQLITE_THREADSAFE=0) have no such guarantee, so they do not get Send.
+#[cfg(not(feature = "single-thread"))]
+unsafe impl Send for RawConnection {}
+
+impl RawConnection {
+    /// Opens `path` with `flags`; on failure, reads the message and closes the half-made handle.
+    pub(crate) fn open(path: &CStr, flags: c_int, vfs: Option<&CStr>) -> Result<Self> {
+        // SAFETY: no preconditions.
+        if unsafe { ffi::sqlite3_threadsafe() } == 0 {
+            return Err(Error::SingleThreaded);
+        }
+        let mut db = ptr::null_mut();
+        let vfs = vfs.map_or(ptr::null(), CStr::as_ptr);
+        // SAFETY: `path` and `vfs` are NUL-terminated (or null) and outlive the call.
+        let rc = unsafe { ffi::sqlite3_open_v2(path.as_ptr(), &mut db, flags, vfs) };
+        let Some(db) = NonNull::new(db) else {
+            // Only when SQLite could not even allocate the handle.
+            return Err(super::error::from_code(rc).into());
+        };
+        let conn = Self {
+            db,
+            interrupt: Arc::new(InterruptTarget::new(db)),
+        };
+        if rc != ffi::SQLITE_OK {
+            // `conn`'s Drop closes the failed handle after the message is read.
+            return Err(conn.error(rc));
+        }
+        // Extended codes make errors precise (SQLITE_CONSTRAINT_UNIQUE, not just CONSTRAINT).
+        // SAFETY: `db` is open.
+        unsafe { ffi::sqlite3_extended_result_codes(conn.as_ptr(), 1) };
+        Ok(conn)
+    }
+
+    #[inline]
+    pub(crate) fn as_ptr(&self) -> *mut ffi::sqlite3 {
+        self.db.as_ptr()
+    }
+
+    pub(crate) fn interrupt_target(&self) -> Arc<InterruptTarget> {
+        Arc::clone(&self.interrupt)
+    }
+
+    /// The error for `rc`, just returned by a call on this connection.
+    #[cold]
+    pub(crate) fn error(&self, rc: c_int) -> Error {
+        // SAFETY: `db` is open and used by this thread only (RawConnection is not Sync).
+        let error = unsafe { super::error::from_handle(self.as_ptr(), rc) };
+        super::callback::resume_parked_panic();
+        Error::Sqlite(error)
+    }
+
+    /// Turns an SQLite return code into a `Result`.
+    #[inline]
+    pub(crate) fn check(&self, rc: c_int) -> Result<()> {
+        if rc == ffi::SQLITE_OK {
+            Ok(())
+        } else {
+            Err(self.error(rc))
+        }
+    }
+
+    pub(crate) fn changes(&self) -> u64 {
+        // SAFETY: `db` is open.
+        let n = unsafe { ffi::sqlite3_changes64(self.as_ptr()) };
+        u64::try_from(n).unwrap_or(0)
+    }
+
+    pub(crate) fn total_changes(&self) -> u64 {
+        // SAFETY: `db` is open.
+        let n = unsafe { ffi::sqlite3_total_changes64(self.as_ptr()) };
+        u64::try_from(n).unwrap_or(0)
+    }
+
+    pub(crate) fn last_insert_rowid(&self) -> i64 {
+        // SAFETY: `db` is open.
+        unsafe { ffi::sqlite3_last_insert_rowid(self.as_ptr()) }
+    }
+
+    pub(crate) fn is_autocommit(&self) -> bool {
+        // SAFETY: `db` is open.
+        unsafe { ffi::sqlite3_get_autocommit(self.as_ptr()) != 0 }
+    }
+
+    pub(crate) fn is_readonly(&self, schema: &CStr) -> Option<bool> {
+        // SAFETY: `db` is open; `schema` is NUL-terminated and outlives the call.
+        match unsafe { ffi::sqlite3_db_readonly(self.as_ptr(), schema.as_ptr()) } {
+            -1 => None,
+            n => Some(n == 1),
+        }
+    }
+
+    /// Reads a run-time limit (`SQLITE_LIMIT_*`) without changing it.
+    pub(crate) fn limit(&self, id: c_int) -> c_int {
+        // SAFETY: `db` is open; a negative new value only reads the limit.
+        unsafe { ffi::sqlite3_limit(self.as_ptr(), id, -1) }
+    }
+
+    /// Sets a run-time limit, returning the previous one.
+    pub(crate) fn set_limit(&self, id: c_int, value: c_int) -> c_int {
+        // SAFETY: `db` is open; SQLite clamps the value to its compile-time maximum.
+        unsafe { ffi::sqlite3_limit(self.as_ptr(), id, value) }
+    }
+
+    pub(crate) fn busy_timeout(&self, timeout: Duration) -> Result<()> {
+        let ms = c_int::try_from(timeout.as_millis()).unwrap_or(c_int::MAX);
+        // SAFETY: `db` is open. This replaces any busy handler; the caller frees its closure after.
+        let rc = unsafe { ffi::sqlite3_busy_timeout(self.as_ptr(), ms) };
+        self.check(rc)
+    }
+
+    /// Closes the connection. On failure (SQLITE_BUSY: unfinalised statements) it stays open.
+    pub(crate) fn close(self) -> Result<(), (Self, Error)> {
+        let db = self.as_ptr();
+        // Interrupts are held off meanwhile and disabled if the close succeeds.
+        let closed = self.interrupt.detach_while(|| {
+            // SAFETY: `db` is open; sqlite3_close (not _v2) refuses rather than deferring.
+            let rc = unsafe { ffi::sqlite3_close(db) };
+            if rc == ffi::SQLITE_OK {
+                Ok(())
+            } else {
+                Err(rc)
+            }
+        });
+        match closed {
+            Ok(()) => {
+                let this = ManuallyDrop::new(self);
+                // SAFETY: the handle is closed, so Drop must not run; the Arc is moved out of the
+                // ManuallyDrop exactly once and released normally.
+                drop(unsafe { ptr::read(&this.interrupt) });
+                Ok(())
+            }
+            Err(rc) => {
+                let error = self.error(rc);
+                Err((self, error))
+            }
+        }
+    }
+}
+
+impl Drop for RawConnection {
+    fn drop(&mut self) {
+        let db = self.as_ptr();
+        self.interrupt
+            .detach_while(|| {
+                // SAFETY: `db` is open and closed once, with interrupts held off. close_v2 never fails
+                // on a valid handle: with statements still alive it defers until they are finalised.
+                unsafe { ffi::sqlite3_close_v2(db) };
+                Ok::<(), ()>(())
+            })
+            .ok();
+    }
+}
+
+/// The part of a connection other threads may touch: `sqlite3_interrupt`, which SQLite allows
+/// from any thread while the connection is open. The mutex makes "open" certain: the owner
+/// clears the pointer under the lock before closing.
+pub(crate) struct InterruptTarget {
+    db: Mutex<Option<HandleForInterrupt>>,
+}
+
+struct HandleForInterrupt(NonNull<ffi::sqlite3>);
+
+// SAFETY: the pointer is only used for sqlite3_interrupt, which SQLite documents as safe to call
+// from any thread, and only while the mutex proves the connection is still open.
+unsafe impl Send for HandleForInterrupt {}
+
+impl InterruptTarget {
+    fn new(db: NonNull<ffi::sqlite3>) -> Self {
+        Self {
+            db: Mutex::new(Some(HandleForInterrupt(db))),
+        }
+    }
+
+    pub(crate) fn interrupt(&self) {
+        if let Some(handle) = &*self.db.lock() {
+            // SAFETY: the lock is held, so the owner has not closed the connection yet.
+            unsafe { ffi::sqlite3_interrupt(handle.0.as_ptr()) };
+        }
+    }
+
+    /// Runs `close` with interrupts held off; if it succeeds, later interrupts do nothing.
+    fn detach_while<T, E>(&self, close: impl FnOnce() -> Result<T, E>) -> Result<T, E> {
+        let mut db = self.db.lock();
+        let result = close();
+        if result.is_ok() {
+            *db = None;
+        }
+        result
+    }
+}

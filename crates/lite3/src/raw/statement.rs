@@ -1,0 +1,264 @@
+//! [`RawStatement`] owns a `sqlite3_stmt*`.
+
+use super::{RawConnection, bytes, optional_str};
+use crate::types::ValueRef;
+use crate::{Error, Result, ffi};
+use std::ffi::{CStr, c_char, c_int};
+use std::ptr::{self, NonNull};
+
+/// Owns a prepared statement. Invariants: `stmt` is valid until `Drop`, and it belongs to a
+/// connection that outlives it (the public `Statement` borrows that connection).
+pub(crate) struct RawStatement {
+    stmt: NonNull<ffi::sqlite3_stmt>,
+}
+
+/// How SQLite should treat a bound text or blob buffer.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+#[doc(hidden)]
+pub enum Lifetime {
+    /// The buffer outlives every step that reads it and is unbound before it goes away: no copy.
+    Static,
+    /// SQLite copies the buffer during the bind call.
+    Transient,
+}
+
+impl RawStatement {
+    /// Prepares the first statement of `sql`, returning it (None for an empty/comment-only
+    /// statement) and the byte offset where the rest of `sql` starts.
+    pub(crate) fn prepare(conn: &RawConnection, sql: &str) -> Result<(Option<Self>, usize)> {
+        let len = c_int::try_from(sql.len()).map_err(|_| Error::TooBig {
+            what: "SQL",
+            len: sql.len(),
+            limit: c_int::MAX as usize,
+        })?;
+        let mut stmt = ptr::null_mut();
+        let mut tail: *const c_char = ptr::null();
+        // SAFETY: the connection is open; `sql` is valid for `len` bytes (a NUL inside was
+        // rejected by the caller); `stmt` and `tail` receive outputs.
+        let rc = unsafe {
+            ffi::sqlite3_prepare_v3(
+                conn.as_ptr(),
+                sql.as_ptr().cast(),
+                len,
+                0,
+                &mut stmt,
+                &mut tail,
+            )
+        };
+        if rc != ffi::SQLITE_OK {
+            return Err(conn.error(rc));
+        }
+        let consumed = if tail.is_null() {
+            sql.len()
+        } else {
+            tail as usize - sql.as_ptr() as usize
+        };
+        Ok((NonNull::new(stmt).map(|stmt| Self { stmt }), consumed))
+    }
+
+    #[inline]
+    pub(crate) fn as_ptr(&self) -> *mut ffi::sqlite3_stmt {
+        self.stmt.as_ptr()
+    }
+
+    /// One step: `Ok(true)` for a row, `Ok(false)` when done. On failure the statement is reset.
+    #[inline]
+    pub(crate) fn step(&self, conn: &RawConnection) -> Result<bool> {
+        // SAFETY: the statement is valid and its connection is open and used by this thread.
+        match unsafe { ffi::sqlite3_step(self.as_ptr()) } {
+            ffi::SQLITE_ROW => Ok(true),
+            ffi::SQLITE_DONE => Ok(false),
+            rc => Err(self.step_error(conn, rc)),
+        }
+    }
+
+    #[cold]
+    fn step_error(&self, conn: &RawConnection, rc: c_int) -> Error {
+        // Read the message first: reset would not change it, but other calls might.
+        // SAFETY: the connection is open and `rc` was its last result.
+        let error = unsafe { super::error::from_handle(conn.as_ptr(), rc) };
+        self.reset();
+        // A panic in a callback made this step fail: it resumes now, in the caller's frame,
+        // after SQLite has unwound the statement.
+        super::callback::resume_parked_panic();
+        Error::Sqlite(error)
+    }
+
+    /// Resets to the start; bindings are kept. Errors were already reported by `step`.
+    #[inline]
+    pub(crate) fn reset(&self) {
+        // SAFETY: the statement is valid.
+        unsafe { ffi::sqlite3_reset(self.as_ptr()) };
+    }
+
+    #[inline]
+    pub(crate) fn clear_bindings(&self) {
+        // SAFETY: the statement is valid.
+        unsafe { ffi::sqlite3_clear_bindings(self.as_ptr()) };
+    }
+
+    pub(crate) fn parameter_count(&self) -> usize {
+        // SAFETY: the statement is valid.
+        unsafe { ffi::sqlite3_bind_parameter_count(self.as_ptr()) as usize }
+    }
+
+    /// 1-based index of the parameter named `name` (with its `:`/`@`/`$` prefix).
+    pub(crate) fn parameter_index(&self, name: &CStr) -> Option<usize> {
+        // SAFETY: the statement is valid; `name` is NUL-terminated and outlives the call.
+        match unsafe { ffi::sqlite3_bind_parameter_index(self.as_ptr(), name.as_ptr()) } {
+            0 => None,
+            i => Some(i as usize),
+        }
+    }
+
+    pub(crate) fn parameter_name(&self, index: usize) -> Option<&str> {
+        // SAFETY: the statement is valid; the name (or null) lives as long as the statement,
+        // which the borrow of `self` keeps alive.
+        unsafe {
+            optional_str(ffi::sqlite3_bind_parameter_name(
+                self.as_ptr(),
+                index as c_int,
+            ))
+        }
+    }
+
+    /// Binds `value` to the 1-based `index`. Text and blob lengths were checked by the caller.
+    #[inline]
+    pub(crate) fn bind(
+        &self,
+        conn: &RawConnection,
+        index: c_int,
+        value: ValueRef<'_>,
+        lifetime: Lifetime,
+    ) -> Result<()> {
+        let destructor = match lifetime {
+            Lifetime::Static => ffi::SQLITE_STATIC,
+            Lifetime::Transient => ffi::SQLITE_TRANSIENT(),
+        };
+        let stmt = self.as_ptr();
+        // SAFETY: the statement is valid. Text and blob pointers are valid for the given length;
+        // with SQLITE_STATIC the caller guarantees the buffer outlives every step that reads it
+        // and rebinds or clears before it goes away; with SQLITE_TRANSIENT SQLite copies it now.
+        let rc = unsafe {
+            match value {
+                ValueRef::Null => ffi::sqlite3_bind_null(stmt, index),
+                ValueRef::Integer(i) => ffi::sqlite3_bind_int64(stmt, index, i),
+                ValueRef::Real(r) => ffi::sqlite3_bind_double(stmt, index, r),
+                ValueRef::Text(t) => ffi::sqlite3_bind_text64(
+                    stmt,
+                    index,
+                    t.as_ptr().cast(),
+                    t.len() as u64,
+                    destructor,
+                    ffi::SQLITE_UTF8 as u8,
+                ),
+                ValueRef::Blob(b) => ffi::sqlite3_bind_blob64(
+                    stmt,
+                    index,
+                    b.as_ptr().cast(),
+                    b.len() as u64,
+                    destructor,
+                ),
+            }
+        };
+        conn.check(rc)
+    }
+
+    #[inline]
+    pub(crate) fn column_count(&self) -> usize {
+        // SAFETY: the statement is valid.
+        unsafe { ffi::sqlite3_column_count(self.as_ptr()) as usize }
+    }
+
+    /// Column `i`'s name (`i < column_count()`).
+    pub(crate) fn column_name(&self, i: usize) -> Option<&str> {
+        // SAFETY: the statement is valid; the name lives until the statement is finalised or
+        // re-prepared (by a step), which the borrow of `self` prevents.
+        unsafe { optional_str(ffi::sqlite3_column_name(self.as_ptr(), i as c_int)) }
+    }
+
+    pub(crate) fn column_decltype(&self, i: usize) -> Option<&str> {
+        // SAFETY: as for column_name.
+        unsafe { optional_str(ffi::sqlite3_column_decltype(self.as_ptr(), i as c_int)) }
+    }
+
+    /// Column `i` of the current row. Only the accessor matching the column's storage class is
+    /// called, so SQLite never converts the value and earlier borrows stay valid.
+    #[inline]
+    pub(crate) fn column_value(&self, i: usize) -> ValueRef<'_> {
+        let (stmt, i) = (self.as_ptr(), i as c_int);
+        // A Row exists only between a step that returned a row and the next step or reset of
+        // its statement, and the public API cannot step or reset while a Row is borrowed.
+        // SAFETY: valid statement with a current row, `i` in range (checked by RowIndex); text
+        // and blob pointers live until that next step/reset, which the borrow of `self` outlasts.
+        unsafe {
+            match ffi::sqlite3_column_type(stmt, i) {
+                ffi::SQLITE_INTEGER => ValueRef::Integer(ffi::sqlite3_column_int64(stmt, i)),
+                ffi::SQLITE_FLOAT => ValueRef::Real(ffi::sqlite3_column_double(stmt, i)),
+                ffi::SQLITE_TEXT => ValueRef::Text(bytes(
+                    ffi::sqlite3_column_text(stmt, i),
+                    ffi::sqlite3_column_bytes(stmt, i),
+                )),
+                ffi::SQLITE_BLOB => ValueRef::Blob(bytes(
+                    ffi::sqlite3_column_blob(stmt, i).cast(),
+                    ffi::sqlite3_column_bytes(stmt, i),
+                )),
+                _ => ValueRef::Null,
+            }
+        }
+    }
+
+    pub(crate) fn sql(&self) -> &str {
+        // SAFETY: the statement is valid; the text lives as long as the statement.
+        let sql = unsafe { ffi::sqlite3_sql(self.as_ptr()) };
+        // SAFETY: the SQL was given as UTF-8 and is NUL-terminated by SQLite.
+        unsafe { CStr::from_ptr(sql) }.to_str().unwrap_or_default()
+    }
+
+    /// The SQL with bound values in place of parameters (None if SQLite is out of memory).
+    pub(crate) fn expanded_sql(&self) -> Option<String> {
+        // SAFETY: the statement is valid; bound buffers are alive (see `bind`).
+        let sql = unsafe { ffi::sqlite3_expanded_sql(self.as_ptr()) };
+        if sql.is_null() {
+            return None;
+        }
+        // SAFETY: a NUL-terminated string we own until sqlite3_free below.
+        let text = unsafe { CStr::from_ptr(sql) }
+            .to_string_lossy()
+            .into_owned();
+        // SAFETY: allocated by SQLite for us and freed once.
+        unsafe { ffi::sqlite3_free(sql.cast()) };
+        Some(text)
+    }
+
+    pub(crate) fn readonly(&self) -> bool {
+        // SAFETY: the statement is valid.
+        unsafe { ffi::sqlite3_stmt_readonly(self.as_ptr()) != 0 }
+    }
+}
+
+impl Drop for RawStatement {
+    fn drop(&mut self) {
+        // SAFETY: valid and finalised once; its connection is still open (invariant).
+        unsafe { ffi::sqlite3_finalize(self.as_ptr()) };
+    }
+}
+
+/// A statement parked in its connection's statement cache, not in use.
+pub(crate) struct IdleStatement(RawStatement);
+
+// SAFETY: SQLite's per-handle model lets a statement be used on whichever thread uses its
+// connection. An IdleStatement lives only inside its connection's cache, so it moves between
+// threads only together with that connection and is never touched by two threads at once.
+#[cfg(not(feature = "single-thread"))]
+unsafe impl Send for IdleStatement {}
+
+impl IdleStatement {
+    pub(crate) fn new(stmt: RawStatement) -> Self {
+        Self(stmt)
+    }
+
+    pub(crate) fn into_inner(self) -> RawStatement {
+        self.0
+    }
+}

@@ -1,0 +1,241 @@
+//! [`Rows`], [`Row`] and [`MappedRows`]: reading query results without copying.
+
+use crate::statement::Statement;
+use crate::types::{FromSql, ValueRef, conversion_error};
+use crate::{Error, Result};
+
+/// The rows of a running query. [`next`](Self::next) lends each row in turn: no allocation per
+/// row, and borrowed `&str`/`&[u8]` values point straight into SQLite's buffers. Dropping
+/// `Rows` resets the statement, so an unfinished query does not keep a read transaction open.
+///
+/// A borrowed value cannot outlive its row:
+///
+/// ```compile_fail,E0499
+/// let conn = lite3::Connection::open_in_memory().unwrap();
+/// let mut stmt = conn.prepare("SELECT 'a' UNION ALL SELECT 'b'").unwrap();
+/// let mut rows = stmt.query(()).unwrap();
+/// let first: &str = rows.next().unwrap().unwrap().get(0).unwrap();
+/// let _second = rows.next(); // error: `rows` is still borrowed by `first`
+/// println!("{first}");
+/// ```
+pub struct Rows<'s> {
+    row: Row<'s>,
+    done: bool,
+}
+
+impl<'s> Rows<'s> {
+    pub(crate) fn new(stmt: &'s Statement<'s>) -> Self {
+        Self {
+            row: Row::new(stmt),
+            done: false,
+        }
+    }
+
+    /// The next row, or `None` when the query is done.
+    ///
+    /// ```
+    /// use lite3::Connection;
+    ///
+    /// let conn = Connection::open_in_memory()?;
+    /// let mut stmt = conn.prepare("SELECT 'x'")?;
+    /// let mut rows = stmt.query(())?;
+    /// assert_eq!(rows.next()?.unwrap().get::<_, &str>(0)?, "x");
+    /// assert!(rows.next()?.is_none());
+    /// # Ok::<(), lite3::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// Any SQLite failure while stepping (e.g. an interrupt); the query is then over.
+    #[allow(
+        clippy::should_implement_trait,
+        reason = "a lending iterator cannot implement Iterator"
+    )]
+    pub fn next(&mut self) -> Result<Option<&Row<'s>>> {
+        if self.done {
+            return Ok(None);
+        }
+        let stmt = self.row.stmt;
+        match stmt.raw.step(stmt.conn.raw()) {
+            Ok(true) => Ok(Some(&self.row)),
+            Ok(false) => {
+                self.done = true;
+                stmt.raw.reset();
+                Ok(None)
+            }
+            Err(error) => {
+                self.done = true;
+                Err(error)
+            }
+        }
+    }
+}
+
+impl Drop for Rows<'_> {
+    fn drop(&mut self) {
+        if !self.done {
+            self.row.stmt.raw.reset();
+        }
+    }
+}
+
+impl std::fmt::Debug for Rows<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Rows")
+            .field("sql", &self.row.stmt.sql())
+            .field("done", &self.done)
+            .finish()
+    }
+}
+
+/// One row of a result.
+///
+/// ```
+/// use lite3::Connection;
+///
+/// let conn = Connection::open_in_memory()?;
+/// let (n, s): (i64, String) = conn.query_row("SELECT 1 AS n, 'one' AS s", (), |row| {
+///     Ok((row.get("n")?, row.get(1)?))
+/// })?;
+/// assert_eq!((n, s.as_str()), (1, "one"));
+/// # Ok::<(), lite3::Error>(())
+/// ```
+pub struct Row<'s> {
+    stmt: &'s Statement<'s>,
+}
+
+impl<'s> Row<'s> {
+    pub(crate) fn new(stmt: &'s Statement<'s>) -> Self {
+        Self { stmt }
+    }
+
+    /// Column `index` (a `usize` or a column name) converted to `T`. Borrowed types (`&str`,
+    /// `&[u8]`, [`ValueRef`]) point into the row without copying.
+    ///
+    /// ```
+    /// use lite3::Connection;
+    ///
+    /// let conn = Connection::open_in_memory()?;
+    /// conn.query_row("SELECT NULL, 300", (), |row| {
+    ///     assert_eq!(row.get::<_, Option<i64>>(0)?, None);
+    ///     assert!(row.get::<_, i64>(0).is_err()); // NULL is not an i64
+    ///     assert!(row.get::<_, u8>(1).is_err()); // 300 does not fit a u8
+    ///     Ok(())
+    /// })?;
+    /// # Ok::<(), lite3::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::InvalidColumn`], or a conversion error naming the column: [`Error::InvalidType`],
+    /// [`Error::IntegerOutOfRange`], [`Error::Utf8`].
+    #[inline]
+    pub fn get<'r, I: RowIndex, T: FromSql<'r>>(&'r self, index: I) -> Result<T> {
+        let i = index.index(self.stmt)?;
+        let value = self.stmt.raw.column_value(i);
+        T::from_sql(value).map_err(|e| conversion_error::<T>(e, value, i, self.column_name(i)))
+    }
+
+    /// Column `index` as SQLite holds it.
+    ///
+    /// # Errors
+    /// [`Error::InvalidColumn`] when there is no such column.
+    #[inline]
+    pub fn get_ref<I: RowIndex>(&self, index: I) -> Result<ValueRef<'_>> {
+        let i = index.index(self.stmt)?;
+        Ok(self.stmt.raw.column_value(i))
+    }
+
+    /// Number of columns.
+    #[must_use]
+    pub fn column_count(&self) -> usize {
+        self.stmt.column_count()
+    }
+
+    /// The statement this row comes from.
+    #[must_use]
+    pub fn as_statement(&self) -> &Statement<'s> {
+        self.stmt
+    }
+
+    #[cold]
+    fn column_name(&self, i: usize) -> String {
+        self.stmt.column_name(i).unwrap_or_default().to_owned()
+    }
+}
+
+impl std::fmt::Debug for Row<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut list = f.debug_map();
+        for i in 0..self.column_count() {
+            list.entry(
+                &self.stmt.column_name(i).unwrap_or_default(),
+                &self.stmt.raw.column_value(i),
+            );
+        }
+        list.finish()
+    }
+}
+
+mod sealed {
+    pub trait Sealed {}
+    impl Sealed for usize {}
+    impl Sealed for &str {}
+}
+
+/// A column index: a `usize` position or a `&str` name.
+pub trait RowIndex: sealed::Sealed {
+    /// The position of this column in `stmt`'s result.
+    ///
+    /// # Errors
+    /// [`Error::InvalidColumn`] when the result has no such column.
+    fn index(&self, stmt: &Statement<'_>) -> Result<usize>;
+}
+
+impl RowIndex for usize {
+    #[inline]
+    fn index(&self, stmt: &Statement<'_>) -> Result<usize> {
+        if *self < stmt.column_count() {
+            Ok(*self)
+        } else {
+            Err(Error::InvalidColumn(self.to_string()))
+        }
+    }
+}
+
+impl RowIndex for &str {
+    fn index(&self, stmt: &Statement<'_>) -> Result<usize> {
+        stmt.column_index(self)
+    }
+}
+
+/// Rows mapped through a closure, as an [`Iterator`]; from
+/// [`Statement::query_map`](crate::Statement::query_map).
+pub struct MappedRows<'s, F> {
+    rows: Rows<'s>,
+    map: F,
+}
+
+impl<'s, F> MappedRows<'s, F> {
+    pub(crate) fn new(rows: Rows<'s>, map: F) -> Self {
+        Self { rows, map }
+    }
+}
+
+impl<T, F> Iterator for MappedRows<'_, F>
+where
+    F: FnMut(&Row<'_>) -> Result<T>,
+{
+    type Item = Result<T>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let map = &mut self.map;
+        self.rows.next().transpose().map(|row| row.and_then(map))
+    }
+}
+
+impl<F> std::fmt::Debug for MappedRows<'_, F> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MappedRows")
+            .field("rows", &self.rows)
+            .finish()
+    }
+}

@@ -1,0 +1,424 @@
+//! [`Statement`]: a prepared statement borrowing its connection.
+
+use crate::connection::Connection;
+use crate::params::Params;
+use crate::raw::RawStatement;
+use crate::raw::statement::Lifetime;
+use crate::rows::{MappedRows, Row, Rows};
+use crate::types::{ToSql, ToSqlOutput, ValueRef};
+use crate::{Error, Result, ffi};
+use std::ffi::{CString, c_int};
+
+/// A prepared statement. It borrows its [`Connection`], so it cannot outlive it or move to
+/// another thread, and is finalised when dropped.
+///
+/// Binding and lifetimes: [`execute`](Self::execute), [`query_row`](Self::query_row),
+/// [`exists`](Self::exists) and [`insert`](Self::insert) bind text and blobs with
+/// `SQLITE_STATIC` (no copy): the parameters are borrowed for the whole call, every step happens
+/// inside it, and the bindings are cleared before it returns. [`query`](Self::query) and
+/// [`query_map`](Self::query_map) bind with `SQLITE_TRANSIENT` (SQLite copies), because their
+/// steps run after the call has returned and the parameters may be gone.
+///
+/// ```
+/// use lite3::Connection;
+///
+/// let conn = Connection::open_in_memory()?;
+/// conn.execute("CREATE TABLE t(x INTEGER)", ())?;
+/// let mut insert = conn.prepare("INSERT INTO t VALUES (?1)")?;
+/// for x in 1..=3 {
+///     insert.execute((x,))?;
+/// }
+/// let mut sum = conn.prepare("SELECT sum(x) FROM t")?;
+/// assert_eq!(sum.query_row((), |row| row.get::<_, i64>(0))?, 6);
+/// # Ok::<(), lite3::Error>(())
+/// ```
+///
+/// A statement cannot outlive its connection:
+///
+/// ```compile_fail,E0597
+/// let stmt = {
+///     let conn = lite3::Connection::open_in_memory().unwrap();
+///     conn.prepare("SELECT 1").unwrap()
+/// }; // error: `conn` does not live long enough
+/// ```
+///
+/// nor move to another thread:
+///
+/// ```compile_fail,E0277
+/// let conn = lite3::Connection::open_in_memory().unwrap();
+/// let stmt = conn.prepare("SELECT 1").unwrap();
+/// std::thread::scope(|s| {
+///     s.spawn(move || drop(stmt)); // error: `*mut sqlite3_stmt` cannot be sent between threads
+/// });
+/// ```
+pub struct Statement<'c> {
+    pub(crate) conn: &'c Connection,
+    pub(crate) raw: RawStatement,
+}
+
+/// Resets the statement when dropped (also while unwinding), and clears bindings that borrowed
+/// buffers which are about to go away.
+struct ResetGuard<'a> {
+    raw: &'a RawStatement,
+    clear_bindings: bool,
+}
+
+impl Drop for ResetGuard<'_> {
+    fn drop(&mut self) {
+        self.raw.reset();
+        if self.clear_bindings {
+            self.raw.clear_bindings();
+        }
+    }
+}
+
+impl<'c> Statement<'c> {
+    pub(crate) fn new(conn: &'c Connection, raw: RawStatement) -> Self {
+        Self { conn, raw }
+    }
+
+    /// Runs the statement to completion and returns the number of rows it inserted, updated or
+    /// deleted (0 for other statements).
+    ///
+    /// ```
+    /// use lite3::Connection;
+    ///
+    /// let conn = Connection::open_in_memory()?;
+    /// conn.execute_batch("CREATE TABLE t(x); INSERT INTO t VALUES (1), (2), (3);")?;
+    /// let mut stmt = conn.prepare("DELETE FROM t WHERE x > ?1")?;
+    /// assert_eq!(stmt.execute((1,))?, 2);
+    /// # Ok::<(), lite3::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// Parameter errors; [`Error::ExecuteReturnedRows`] for a statement that returns rows (it is
+    /// not run); any SQLite failure while running.
+    pub fn execute<P: Params>(&mut self, params: P) -> Result<usize> {
+        if self.raw.column_count() > 0 {
+            return Err(Error::ExecuteReturnedRows);
+        }
+        let _guard = self.bind_borrowed(params)?;
+        let before = self.conn.raw().total_changes();
+        self.raw.step(self.conn.raw())?;
+        // sqlite3_changes() keeps the last DML's count across DDL; only report it if this
+        // statement changed something.
+        let changed = self.conn.raw().total_changes() != before;
+        Ok(if changed {
+            self.conn.raw().changes() as usize
+        } else {
+            0
+        })
+    }
+
+    /// Runs an INSERT and returns the new row's rowid.
+    ///
+    /// ```
+    /// use lite3::Connection;
+    ///
+    /// let conn = Connection::open_in_memory()?;
+    /// conn.execute("CREATE TABLE t(x)", ())?;
+    /// let mut stmt = conn.prepare("INSERT INTO t VALUES (?1)")?;
+    /// assert_eq!(stmt.insert(("a",))?, 1);
+    /// assert_eq!(stmt.insert(("b",))?, 2);
+    /// # Ok::<(), lite3::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// As [`execute`](Self::execute).
+    pub fn insert<P: Params>(&mut self, params: P) -> Result<i64> {
+        self.execute(params)?;
+        Ok(self.conn.last_insert_rowid())
+    }
+
+    /// Runs a query; iterate the rows with [`Rows::next`].
+    ///
+    /// ```
+    /// use lite3::Connection;
+    ///
+    /// let conn = Connection::open_in_memory()?;
+    /// let mut stmt = conn.prepare("WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < ?1) SELECT x FROM n")?;
+    /// let mut rows = stmt.query((3,))?;
+    /// let mut seen = Vec::new();
+    /// while let Some(row) = rows.next()? {
+    ///     seen.push(row.get::<_, i64>(0)?);
+    /// }
+    /// assert_eq!(seen, [1, 2, 3]);
+    /// # Ok::<(), lite3::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// Parameter errors (SQLite failures show up in [`Rows::next`]).
+    pub fn query<P: Params>(&mut self, params: P) -> Result<Rows<'_>> {
+        self.raw.reset();
+        params.__bind(self, Lifetime::Transient)?;
+        Ok(Rows::new(self))
+    }
+
+    /// Runs a query and maps each row with `f`, as an iterator.
+    ///
+    /// ```
+    /// use lite3::Connection;
+    ///
+    /// let conn = Connection::open_in_memory()?;
+    /// let mut stmt = conn.prepare("SELECT x * 10 FROM (SELECT 1 AS x UNION ALL SELECT 2 UNION ALL SELECT 3)")?;
+    /// let tens: Vec<i64> = stmt.query_map((), |row| row.get(0))?.collect::<Result<_, _>>()?;
+    /// assert_eq!(tens, [10, 20, 30]);
+    /// # Ok::<(), lite3::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// Parameter errors; each item carries the errors of its row.
+    pub fn query_map<T, P, F>(&mut self, params: P, f: F) -> Result<MappedRows<'_, F>>
+    where
+        P: Params,
+        F: FnMut(&Row<'_>) -> Result<T>,
+    {
+        Ok(MappedRows::new(self.query(params)?, f))
+    }
+
+    /// Runs a query and returns `f` applied to its first row.
+    ///
+    /// ```
+    /// use lite3::Connection;
+    ///
+    /// let conn = Connection::open_in_memory()?;
+    /// let mut stmt = conn.prepare("SELECT ?1 * 2")?;
+    /// assert_eq!(stmt.query_row((21,), |row| row.get::<_, i64>(0))?, 42);
+    /// # Ok::<(), lite3::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::QueryReturnedNoRows`] without a row; parameter, SQLite and conversion errors.
+    pub fn query_row<T, P, F>(&mut self, params: P, f: F) -> Result<T>
+    where
+        P: Params,
+        F: FnOnce(&Row<'_>) -> Result<T>,
+    {
+        let _guard = self.bind_borrowed(params)?;
+        if !self.raw.step(self.conn.raw())? {
+            return Err(Error::QueryReturnedNoRows);
+        }
+        f(&Row::new(self))
+    }
+
+    /// Whether the query returns at least one row.
+    ///
+    /// ```
+    /// use lite3::Connection;
+    ///
+    /// let conn = Connection::open_in_memory()?;
+    /// let mut stmt = conn.prepare("SELECT 1 WHERE ?1 > 0")?;
+    /// assert!(stmt.exists((1,))?);
+    /// assert!(!stmt.exists((0,))?);
+    /// # Ok::<(), lite3::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// Parameter and SQLite errors.
+    pub fn exists<P: Params>(&mut self, params: P) -> Result<bool> {
+        let _guard = self.bind_borrowed(params)?;
+        self.raw.step(self.conn.raw())
+    }
+
+    /// Binds `params` without copying, for steps that all happen before the guard drops.
+    fn bind_borrowed<P: Params>(&self, params: P) -> Result<ResetGuard<'_>> {
+        self.raw.reset();
+        match params.__bind(self, Lifetime::Static) {
+            Ok(clear_bindings) => Ok(ResetGuard {
+                raw: &self.raw,
+                clear_bindings,
+            }),
+            Err(error) => {
+                self.raw.clear_bindings();
+                Err(error)
+            }
+        }
+    }
+
+    /// Binds one value to the 1-based `index`; returns whether SQLite now points into `value`.
+    pub(crate) fn bind_value<T: ToSql + ?Sized>(
+        &self,
+        index: usize,
+        value: &T,
+        lifetime: Lifetime,
+    ) -> Result<bool> {
+        let output = value.to_sql()?;
+        // Values made by the conversion die right after binding: SQLite must copy them.
+        let (value, lifetime) = match &output {
+            ToSqlOutput::Borrowed(v) => (*v, lifetime),
+            ToSqlOutput::Owned(v) => (v.as_ref(), Lifetime::Transient),
+        };
+        let count = self.parameter_count();
+        if index == 0 || index > count {
+            return Err(Error::ParameterIndex { index, count });
+        }
+        let buffer = match value {
+            ValueRef::Text(b) | ValueRef::Blob(b) => {
+                self.check_length(value, b.len())?;
+                true
+            }
+            _ => false,
+        };
+        // `index <= count`, and SQLite's parameter count is a c_int.
+        self.raw
+            .bind(self.conn.raw(), index as c_int, value, lifetime)?;
+        Ok(buffer && lifetime == Lifetime::Static)
+    }
+
+    /// Rejects text and blobs SQLite would refuse, before calling it.
+    fn check_length(&self, value: ValueRef<'_>, len: usize) -> Result<()> {
+        let limit = self.conn.raw().limit(ffi::SQLITE_LIMIT_LENGTH) as usize;
+        if len > limit || len > c_int::MAX as usize {
+            let what = if matches!(value, ValueRef::Text(_)) {
+                "text value"
+            } else {
+                "blob value"
+            };
+            return Err(Error::TooBig {
+                what,
+                len,
+                limit: limit.min(c_int::MAX as usize),
+            });
+        }
+        Ok(())
+    }
+
+    /// Number of parameters (the largest index, counting `?NNN`).
+    #[must_use]
+    pub fn parameter_count(&self) -> usize {
+        self.raw.parameter_count()
+    }
+
+    /// 1-based index of the parameter `name` (with its prefix: `":id"`), if the SQL has it.
+    ///
+    /// ```
+    /// use lite3::Connection;
+    ///
+    /// let conn = Connection::open_in_memory()?;
+    /// let stmt = conn.prepare("SELECT :a, @b")?;
+    /// assert_eq!(stmt.parameter_index("@b")?, Some(2));
+    /// assert_eq!(stmt.parameter_index(":nope")?, None);
+    /// # Ok::<(), lite3::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::Nul`] if `name` contains a NUL byte.
+    pub fn parameter_index(&self, name: &str) -> Result<Option<usize>> {
+        let name = CString::new(name).map_err(|e| Error::Nul {
+            what: "parameter name",
+            position: e.nul_position(),
+        })?;
+        Ok(self.raw.parameter_index(&name))
+    }
+
+    /// Name of the 1-based parameter `index` (`None` for `?` and `?NNN` parameters).
+    #[must_use]
+    pub fn parameter_name(&self, index: usize) -> Option<&str> {
+        self.raw.parameter_name(index)
+    }
+
+    /// Number of result columns (0 for statements that return no rows).
+    #[must_use]
+    pub fn column_count(&self) -> usize {
+        self.raw.column_count()
+    }
+
+    /// Names of the result columns.
+    ///
+    /// ```
+    /// use lite3::Connection;
+    ///
+    /// let conn = Connection::open_in_memory()?;
+    /// let stmt = conn.prepare("SELECT 1 AS one, 2 AS two")?;
+    /// assert_eq!(stmt.column_names(), ["one", "two"]);
+    /// # Ok::<(), lite3::Error>(())
+    /// ```
+    #[must_use]
+    pub fn column_names(&self) -> Vec<&str> {
+        (0..self.column_count())
+            .map(|i| self.raw.column_name(i).unwrap_or(""))
+            .collect()
+    }
+
+    /// Name of result column `i`.
+    ///
+    /// # Errors
+    /// [`Error::InvalidColumn`] when `i` is out of range.
+    pub fn column_name(&self, i: usize) -> Result<&str> {
+        if i >= self.column_count() {
+            return Err(Error::InvalidColumn(i.to_string()));
+        }
+        Ok(self.raw.column_name(i).unwrap_or(""))
+    }
+
+    /// Index of the result column called `name` (ASCII case-insensitive, as SQL names are).
+    ///
+    /// # Errors
+    /// [`Error::InvalidColumn`] when there is no such column.
+    pub fn column_index(&self, name: &str) -> Result<usize> {
+        (0..self.column_count())
+            .find(|&i| {
+                self.raw
+                    .column_name(i)
+                    .is_some_and(|n| n.eq_ignore_ascii_case(name))
+            })
+            .ok_or_else(|| Error::InvalidColumn(format!("{name:?}")))
+    }
+
+    /// Declared type of result column `i` (`None` for expressions and out-of-range `i`).
+    ///
+    /// ```
+    /// use lite3::Connection;
+    ///
+    /// let conn = Connection::open_in_memory()?;
+    /// conn.execute("CREATE TABLE t(id INTEGER, name TEXT)", ())?;
+    /// let stmt = conn.prepare("SELECT id, name, 1 FROM t")?;
+    /// assert_eq!(stmt.column_decltype(1), Some("TEXT"));
+    /// assert_eq!(stmt.column_decltype(2), None);
+    /// # Ok::<(), lite3::Error>(())
+    /// ```
+    #[must_use]
+    pub fn column_decltype(&self, i: usize) -> Option<&str> {
+        if i >= self.column_count() {
+            return None;
+        }
+        self.raw.column_decltype(i)
+    }
+
+    /// The SQL this statement was prepared from.
+    #[must_use]
+    pub fn sql(&self) -> &str {
+        self.raw.sql()
+    }
+
+    /// The SQL with the currently bound values in place of its parameters.
+    ///
+    /// ```
+    /// use lite3::Connection;
+    ///
+    /// let conn = Connection::open_in_memory()?;
+    /// let mut stmt = conn.prepare("SELECT ?1, ?2")?;
+    /// let rows = stmt.query((1, "it's"))?;
+    /// drop(rows);
+    /// assert_eq!(stmt.expanded_sql().as_deref(), Some("SELECT 1, 'it''s'"));
+    /// # Ok::<(), lite3::Error>(())
+    /// ```
+    #[must_use]
+    pub fn expanded_sql(&self) -> Option<String> {
+        self.raw.expanded_sql()
+    }
+
+    /// Whether the statement makes no direct changes to the database.
+    #[must_use]
+    pub fn readonly(&self) -> bool {
+        self.raw.readonly()
+    }
+}
+
+impl std::fmt::Debug for Statement<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Statement")
+            .field("sql", &self.sql())
+            .finish()
+    }
+}

@@ -1,0 +1,266 @@
+//! [`Transaction`] and [`Savepoint`]: guards that roll back unless committed.
+
+use crate::{Connection, Result};
+use std::ops::Deref;
+
+/// When a transaction takes its locks.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum TransactionBehavior {
+    /// `BEGIN DEFERRED`: locks are taken by the first read or write (the default).
+    #[default]
+    Deferred,
+    /// `BEGIN IMMEDIATE`: the write lock is taken at once, so the transaction cannot fail later
+    /// with `Busy` when it starts writing.
+    Immediate,
+    /// `BEGIN EXCLUSIVE`: as immediate; in rollback-journal mode also keeps readers out.
+    Exclusive,
+}
+
+/// An open transaction. It derefs to [`Connection`]; [`commit`](Self::commit) ends it, and
+/// dropping it without committing rolls it back.
+///
+/// `Transaction` borrows the connection mutably, so it cannot outlive it and a second
+/// transaction cannot start meanwhile (use [`savepoint`](Self::savepoint) to nest).
+///
+/// ```
+/// use lite3::Connection;
+///
+/// let mut conn = Connection::open_in_memory()?;
+/// conn.execute("CREATE TABLE t(x)", ())?;
+/// {
+///     let tx = conn.transaction()?;
+///     tx.execute("INSERT INTO t VALUES (1)", ())?;
+///     // dropped without commit: rolled back
+/// }
+/// let tx = conn.transaction()?;
+/// tx.execute("INSERT INTO t VALUES (2)", ())?;
+/// tx.commit()?;
+/// assert_eq!(conn.query_row("SELECT group_concat(x) FROM t", (), |r| r.get::<_, String>(0))?, "2");
+/// # Ok::<(), lite3::Error>(())
+/// ```
+///
+/// ```compile_fail,E0499
+/// let mut conn = lite3::Connection::open_in_memory().unwrap();
+/// let tx = conn.transaction().unwrap();
+/// let tx2 = conn.transaction().unwrap(); // error: `conn` is already borrowed by `tx`
+/// # drop((tx, tx2));
+/// ```
+#[must_use = "a transaction rolls back when dropped; call commit() to keep its changes"]
+pub struct Transaction<'c> {
+    conn: &'c Connection,
+    open: bool,
+}
+
+impl Connection {
+    /// Begins a deferred transaction.
+    ///
+    /// # Errors
+    /// SQLite's error (e.g. when a transaction was opened by hand with `BEGIN`).
+    pub fn transaction(&mut self) -> Result<Transaction<'_>> {
+        self.transaction_with_behavior(TransactionBehavior::Deferred)
+    }
+
+    /// Begins a transaction with the given locking behaviour.
+    ///
+    /// ```
+    /// use lite3::{Connection, TransactionBehavior};
+    ///
+    /// let mut conn = Connection::open_in_memory()?;
+    /// let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    /// tx.commit()?;
+    /// # Ok::<(), lite3::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// SQLite's error.
+    pub fn transaction_with_behavior(
+        &mut self,
+        behavior: TransactionBehavior,
+    ) -> Result<Transaction<'_>> {
+        let begin = match behavior {
+            TransactionBehavior::Deferred => "BEGIN DEFERRED",
+            TransactionBehavior::Immediate => "BEGIN IMMEDIATE",
+            TransactionBehavior::Exclusive => "BEGIN EXCLUSIVE",
+        };
+        self.execute_batch(begin)?;
+        Ok(Transaction {
+            conn: self,
+            open: true,
+        })
+    }
+
+    /// Begins a savepoint directly on the connection (a transaction if none is open).
+    ///
+    /// # Errors
+    /// SQLite's error.
+    pub fn savepoint(&mut self) -> Result<Savepoint<'_>> {
+        Savepoint::begin(self, 0)
+    }
+}
+
+impl Transaction<'_> {
+    /// Commits the transaction.
+    ///
+    /// # Errors
+    /// SQLite's error (e.g. `Busy`); the transaction is then rolled back as it is dropped.
+    pub fn commit(mut self) -> Result<()> {
+        self.conn.execute_batch("COMMIT")?;
+        self.open = false;
+        Ok(())
+    }
+
+    /// Rolls the transaction back now (dropping it does the same, ignoring errors).
+    ///
+    /// # Errors
+    /// SQLite's error.
+    pub fn rollback(mut self) -> Result<()> {
+        self.open = false;
+        self.conn.execute_batch("ROLLBACK")
+    }
+
+    /// A nested savepoint inside this transaction.
+    ///
+    /// ```
+    /// use lite3::Connection;
+    ///
+    /// let mut conn = Connection::open_in_memory()?;
+    /// conn.execute("CREATE TABLE t(x)", ())?;
+    /// let mut tx = conn.transaction()?;
+    /// tx.execute("INSERT INTO t VALUES (1)", ())?;
+    /// {
+    ///     let sp = tx.savepoint()?;
+    ///     sp.execute("INSERT INTO t VALUES (2)", ())?;
+    ///     // dropped: only the savepoint's insert is undone
+    /// }
+    /// tx.commit()?;
+    /// assert_eq!(conn.query_row("SELECT count(*) FROM t", (), |r| r.get::<_, i64>(0))?, 1);
+    /// # Ok::<(), lite3::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// SQLite's error.
+    pub fn savepoint(&mut self) -> Result<Savepoint<'_>> {
+        Savepoint::begin(self.conn, 0)
+    }
+}
+
+impl Deref for Transaction<'_> {
+    type Target = Connection;
+
+    fn deref(&self) -> &Connection {
+        self.conn
+    }
+}
+
+impl Drop for Transaction<'_> {
+    fn drop(&mut self) {
+        // SQLite may already have rolled back (e.g. after SQLITE_FULL); then there is nothing to do.
+        if self.open && !self.conn.is_autocommit() {
+            let _ = self.conn.execute_batch("ROLLBACK");
+        }
+    }
+}
+
+impl std::fmt::Debug for Transaction<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Transaction")
+            .field("open", &self.open)
+            .finish()
+    }
+}
+
+/// A savepoint: a transaction that can nest. Dropping it without
+/// [`commit`](Self::commit) rolls back its changes only.
+///
+/// ```
+/// use lite3::Connection;
+///
+/// let mut conn = Connection::open_in_memory()?;
+/// conn.execute("CREATE TABLE t(x)", ())?;
+/// let mut outer = conn.savepoint()?;
+/// outer.execute("INSERT INTO t VALUES (1)", ())?;
+/// let inner = outer.savepoint()?;
+/// inner.execute("INSERT INTO t VALUES (2)", ())?;
+/// inner.commit()?;
+/// outer.commit()?;
+/// assert_eq!(conn.query_row("SELECT count(*) FROM t", (), |r| r.get::<_, i64>(0))?, 2);
+/// # Ok::<(), lite3::Error>(())
+/// ```
+#[must_use = "a savepoint rolls back when dropped; call commit() to keep its changes"]
+pub struct Savepoint<'c> {
+    conn: &'c Connection,
+    depth: u32,
+    open: bool,
+}
+
+impl<'c> Savepoint<'c> {
+    fn begin(conn: &'c Connection, depth: u32) -> Result<Self> {
+        conn.execute_batch(&format!("SAVEPOINT lite3_sp{depth}"))?;
+        Ok(Self {
+            conn,
+            depth,
+            open: true,
+        })
+    }
+
+    /// A savepoint nested in this one.
+    ///
+    /// # Errors
+    /// SQLite's error.
+    pub fn savepoint(&mut self) -> Result<Savepoint<'_>> {
+        Savepoint::begin(self.conn, self.depth + 1)
+    }
+
+    /// Keeps the savepoint's changes (`RELEASE`); they become permanent when the enclosing
+    /// transaction commits.
+    ///
+    /// # Errors
+    /// SQLite's error; the savepoint is then rolled back as it is dropped.
+    pub fn commit(mut self) -> Result<()> {
+        self.conn
+            .execute_batch(&format!("RELEASE lite3_sp{}", self.depth))?;
+        self.open = false;
+        Ok(())
+    }
+
+    /// Undoes the savepoint's changes now.
+    ///
+    /// # Errors
+    /// SQLite's error.
+    pub fn rollback(mut self) -> Result<()> {
+        self.open = false;
+        self.undo()
+    }
+
+    fn undo(&self) -> Result<()> {
+        let name = format!("lite3_sp{}", self.depth);
+        self.conn
+            .execute_batch(&format!("ROLLBACK TO {name}; RELEASE {name}"))
+    }
+}
+
+impl Deref for Savepoint<'_> {
+    type Target = Connection;
+
+    fn deref(&self) -> &Connection {
+        self.conn
+    }
+}
+
+impl Drop for Savepoint<'_> {
+    fn drop(&mut self) {
+        if self.open && !self.conn.is_autocommit() {
+            let _ = self.undo();
+        }
+    }
+}
+
+impl std::fmt::Debug for Savepoint<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Savepoint")
+            .field("depth", &self.depth)
+            .field("open", &self.open)
+            .finish()
+    }
+}

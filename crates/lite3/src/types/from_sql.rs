@@ -1,0 +1,201 @@
+//! [`FromSql`]: SQLite values (columns, function arguments) as Rust values.
+
+use super::{Value, ValueRef};
+use std::fmt;
+
+/// Why a value could not be converted. [`Row::get`](crate::Row::get) turns it into an
+/// [`Error`](crate::Error) that names the column.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum FromSqlError {
+    /// The storage class cannot be read as the requested type (e.g. TEXT as `i64`, NULL as `String`).
+    InvalidType,
+    /// The integer does not fit the requested type.
+    OutOfRange(i64),
+    /// TEXT that is not valid UTF-8, read as `&str` or `String`.
+    Utf8(std::str::Utf8Error),
+    /// A custom conversion failed.
+    Other(Box<dyn std::error::Error + Send + Sync + 'static>),
+}
+
+impl fmt::Display for FromSqlError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            FromSqlError::InvalidType => f.write_str("invalid type"),
+            FromSqlError::OutOfRange(i) => write!(f, "integer {i} out of range"),
+            FromSqlError::Utf8(e) => write!(f, "invalid UTF-8: {e}"),
+            FromSqlError::Other(e) => e.fmt(f),
+        }
+    }
+}
+
+impl std::error::Error for FromSqlError {}
+
+/// A Rust type that can be read from an SQLite value.
+///
+/// The lifetime lets borrowed types (`&str`, `&[u8]`, [`ValueRef`]) point into the row without
+/// copying; they stay valid while the row does.
+///
+/// ```
+/// use lite3::Connection;
+///
+/// let conn = Connection::open_in_memory()?;
+/// conn.query_row("SELECT 'borrowed', 42", (), |row| {
+///     let text: &str = row.get(0)?; // no copy: points into SQLite's row buffer
+///     let number: u8 = row.get(1)?; // range-checked
+///     assert_eq!((text, number), ("borrowed", 42));
+///     Ok(())
+/// })?;
+/// # Ok::<(), lite3::Error>(())
+/// ```
+pub trait FromSql<'a>: Sized {
+    /// Converts `value`.
+    ///
+    /// # Errors
+    /// When the value's type or range does not fit `Self`.
+    fn from_sql(value: ValueRef<'a>) -> Result<Self, FromSqlError>;
+
+    /// The type's name for error messages.
+    fn type_name() -> &'static str {
+        std::any::type_name::<Self>()
+    }
+}
+
+impl FromSql<'_> for i64 {
+    #[inline]
+    fn from_sql(value: ValueRef<'_>) -> Result<Self, FromSqlError> {
+        match value {
+            ValueRef::Integer(i) => Ok(i),
+            _ => Err(FromSqlError::InvalidType),
+        }
+    }
+}
+
+macro_rules! checked_integer {
+    ($($t:ty)*) => {$(
+        impl FromSql<'_> for $t {
+            #[inline]
+            fn from_sql(value: ValueRef<'_>) -> Result<Self, FromSqlError> {
+                let i = i64::from_sql(value)?;
+                <$t>::try_from(i).map_err(|_| FromSqlError::OutOfRange(i))
+            }
+        }
+    )*};
+}
+checked_integer!(i8 i16 i32 isize u8 u16 u32 u64 usize i128 u128);
+
+impl FromSql<'_> for bool {
+    #[inline]
+    fn from_sql(value: ValueRef<'_>) -> Result<Self, FromSqlError> {
+        i64::from_sql(value).map(|i| i != 0)
+    }
+}
+
+impl FromSql<'_> for f64 {
+    #[inline]
+    fn from_sql(value: ValueRef<'_>) -> Result<Self, FromSqlError> {
+        match value {
+            ValueRef::Real(r) => Ok(r),
+            // Every REAL column may hold integers (SQLite stores 1.0 as 1 on disk), so this is
+            // the conversion users expect; it rounds above 2^53 like any i64 -> f64 conversion.
+            ValueRef::Integer(i) => Ok(i as f64),
+            _ => Err(FromSqlError::InvalidType),
+        }
+    }
+}
+
+impl<'a> FromSql<'a> for &'a str {
+    #[inline]
+    fn from_sql(value: ValueRef<'a>) -> Result<Self, FromSqlError> {
+        match value {
+            ValueRef::Text(t) => std::str::from_utf8(t).map_err(FromSqlError::Utf8),
+            _ => Err(FromSqlError::InvalidType),
+        }
+    }
+}
+
+impl FromSql<'_> for String {
+    #[inline]
+    fn from_sql(value: ValueRef<'_>) -> Result<Self, FromSqlError> {
+        <&str>::from_sql(value).map(str::to_owned)
+    }
+}
+
+/// TEXT and BLOB both read as bytes, so TEXT that is not UTF-8 can still be recovered.
+impl<'a> FromSql<'a> for &'a [u8] {
+    #[inline]
+    fn from_sql(value: ValueRef<'a>) -> Result<Self, FromSqlError> {
+        match value {
+            ValueRef::Blob(b) | ValueRef::Text(b) => Ok(b),
+            _ => Err(FromSqlError::InvalidType),
+        }
+    }
+}
+
+impl FromSql<'_> for Vec<u8> {
+    #[inline]
+    fn from_sql(value: ValueRef<'_>) -> Result<Self, FromSqlError> {
+        <&[u8]>::from_sql(value).map(<[u8]>::to_vec)
+    }
+}
+
+impl<'a> FromSql<'a> for ValueRef<'a> {
+    #[inline]
+    fn from_sql(value: ValueRef<'a>) -> Result<Self, FromSqlError> {
+        Ok(value)
+    }
+}
+
+impl FromSql<'_> for Value {
+    #[inline]
+    fn from_sql(value: ValueRef<'_>) -> Result<Self, FromSqlError> {
+        Ok(value.to_owned())
+    }
+}
+
+impl<'a, T: FromSql<'a>> FromSql<'a> for Option<T> {
+    #[inline]
+    fn from_sql(value: ValueRef<'a>) -> Result<Self, FromSqlError> {
+        match value {
+            ValueRef::Null => Ok(None),
+            other => T::from_sql(other).map(Some),
+        }
+    }
+
+    fn type_name() -> &'static str {
+        T::type_name()
+    }
+}
+
+/// Maps a conversion failure of `value` at `column` to lite3's error, naming the column.
+#[cold]
+pub(crate) fn conversion_error<'a, T: FromSql<'a>>(
+    error: FromSqlError,
+    value: ValueRef<'_>,
+    column: usize,
+    name: String,
+) -> crate::Error {
+    match error {
+        FromSqlError::InvalidType => crate::Error::InvalidType {
+            column,
+            name,
+            from: value.data_type(),
+            to: T::type_name(),
+        },
+        FromSqlError::OutOfRange(i) => crate::Error::IntegerOutOfRange {
+            value: i.to_string(),
+            to: T::type_name(),
+            column: Some(column),
+        },
+        FromSqlError::Utf8(source) => crate::Error::Utf8 {
+            column,
+            name,
+            source,
+        },
+        FromSqlError::Other(source) => crate::Error::Conversion {
+            column,
+            name,
+            source,
+        },
+    }
+}

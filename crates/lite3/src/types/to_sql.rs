@@ -1,0 +1,187 @@
+//! [`ToSql`]: Rust values as SQLite parameters.
+
+use super::{Null, Value, ValueRef};
+use crate::{Error, Result};
+use std::borrow::Cow;
+use std::rc::Rc;
+use std::sync::Arc;
+
+/// What a [`ToSql`] value binds as: borrowed (no copy) or owned.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ToSqlOutput<'a> {
+    /// Borrowed from the Rust value.
+    Borrowed(ValueRef<'a>),
+    /// Made by the conversion.
+    Owned(Value),
+}
+
+impl ToSqlOutput<'_> {
+    /// The value to bind.
+    #[must_use]
+    pub fn value_ref(&self) -> ValueRef<'_> {
+        match self {
+            ToSqlOutput::Borrowed(v) => *v,
+            ToSqlOutput::Owned(v) => v.as_ref(),
+        }
+    }
+}
+
+/// A Rust value that can be bound as an SQL parameter.
+///
+/// ```
+/// use lite3::{Connection, ToSql, types::ToSqlOutput, Result};
+///
+/// struct Celsius(f64);
+/// impl ToSql for Celsius {
+///     fn to_sql(&self) -> Result<ToSqlOutput<'_>> {
+///         self.0.to_sql()
+///     }
+/// }
+///
+/// let conn = Connection::open_in_memory()?;
+/// let t: f64 = conn.query_row("SELECT ?1 + 1", (Celsius(20.5),), |row| row.get(0))?;
+/// assert_eq!(t, 21.5);
+/// # Ok::<(), lite3::Error>(())
+/// ```
+pub trait ToSql {
+    /// Converts `self` to a value SQLite can bind.
+    ///
+    /// # Errors
+    /// When the value has no SQLite representation (e.g. a `u64` above `i64::MAX`).
+    fn to_sql(&self) -> Result<ToSqlOutput<'_>>;
+}
+
+macro_rules! lossless_integer {
+    ($($t:ty)*) => {$(
+        impl ToSql for $t {
+            #[inline]
+            fn to_sql(&self) -> Result<ToSqlOutput<'_>> {
+                Ok(ToSqlOutput::Owned(Value::Integer(i64::from(*self))))
+            }
+        }
+    )*};
+}
+lossless_integer!(i8 i16 i32 i64 u8 u16 u32 bool);
+
+macro_rules! checked_integer {
+    ($($t:ty)*) => {$(
+        impl ToSql for $t {
+            #[inline]
+            fn to_sql(&self) -> Result<ToSqlOutput<'_>> {
+                let value = i64::try_from(*self).map_err(|_| Error::IntegerOutOfRange {
+                    value: self.to_string(),
+                    to: "SQLite INTEGER (i64)",
+                    column: None,
+                })?;
+                Ok(ToSqlOutput::Owned(Value::Integer(value)))
+            }
+        }
+    )*};
+}
+checked_integer!(u64 usize isize i128 u128);
+
+impl ToSql for f64 {
+    #[inline]
+    fn to_sql(&self) -> Result<ToSqlOutput<'_>> {
+        Ok(ToSqlOutput::Owned(Value::Real(*self)))
+    }
+}
+
+impl ToSql for f32 {
+    #[inline]
+    fn to_sql(&self) -> Result<ToSqlOutput<'_>> {
+        Ok(ToSqlOutput::Owned(Value::Real(f64::from(*self))))
+    }
+}
+
+impl ToSql for str {
+    #[inline]
+    fn to_sql(&self) -> Result<ToSqlOutput<'_>> {
+        Ok(ToSqlOutput::Borrowed(ValueRef::Text(self.as_bytes())))
+    }
+}
+
+impl ToSql for String {
+    #[inline]
+    fn to_sql(&self) -> Result<ToSqlOutput<'_>> {
+        self.as_str().to_sql()
+    }
+}
+
+impl ToSql for [u8] {
+    #[inline]
+    fn to_sql(&self) -> Result<ToSqlOutput<'_>> {
+        Ok(ToSqlOutput::Borrowed(ValueRef::Blob(self)))
+    }
+}
+
+impl ToSql for Vec<u8> {
+    #[inline]
+    fn to_sql(&self) -> Result<ToSqlOutput<'_>> {
+        self.as_slice().to_sql()
+    }
+}
+
+impl<const N: usize> ToSql for [u8; N] {
+    #[inline]
+    fn to_sql(&self) -> Result<ToSqlOutput<'_>> {
+        self.as_slice().to_sql()
+    }
+}
+
+impl ToSql for Null {
+    #[inline]
+    fn to_sql(&self) -> Result<ToSqlOutput<'_>> {
+        Ok(ToSqlOutput::Borrowed(ValueRef::Null))
+    }
+}
+
+impl ToSql for Value {
+    #[inline]
+    fn to_sql(&self) -> Result<ToSqlOutput<'_>> {
+        Ok(ToSqlOutput::Borrowed(self.as_ref()))
+    }
+}
+
+impl ToSql for ValueRef<'_> {
+    #[inline]
+    fn to_sql(&self) -> Result<ToSqlOutput<'_>> {
+        Ok(ToSqlOutput::Borrowed(*self))
+    }
+}
+
+impl ToSql for ToSqlOutput<'_> {
+    #[inline]
+    fn to_sql(&self) -> Result<ToSqlOutput<'_>> {
+        Ok(ToSqlOutput::Borrowed(self.value_ref()))
+    }
+}
+
+impl<T: ToSql> ToSql for Option<T> {
+    #[inline]
+    fn to_sql(&self) -> Result<ToSqlOutput<'_>> {
+        match self {
+            Some(v) => v.to_sql(),
+            None => Ok(ToSqlOutput::Borrowed(ValueRef::Null)),
+        }
+    }
+}
+
+macro_rules! forward_through_deref {
+    ($($t:ty)*) => {$(
+        impl<T: ToSql + ?Sized> ToSql for $t {
+            #[inline]
+            fn to_sql(&self) -> Result<ToSqlOutput<'_>> {
+                (**self).to_sql()
+            }
+        }
+    )*};
+}
+forward_through_deref!(&T &mut T Box<T> Rc<T> Arc<T>);
+
+impl<T: ToSql + ToOwned + ?Sized> ToSql for Cow<'_, T> {
+    #[inline]
+    fn to_sql(&self) -> Result<ToSqlOutput<'_>> {
+        self.as_ref().to_sql()
+    }
+}
