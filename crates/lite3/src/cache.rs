@@ -87,6 +87,12 @@ impl<'c> CachedStatement<'c> {
     }
 
     /// Keeps the statement out of the cache: it is finalised when dropped.
+    ///
+    /// ```
+    /// let conn = lite3::Connection::open_in_memory()?;
+    /// conn.prepare_cached("SELECT 1")?.discard();
+    /// # Ok::<(), lite3::Error>(())
+    /// ```
     pub fn discard(mut self) {
         self.stmt = None;
     }

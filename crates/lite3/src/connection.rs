@@ -241,6 +241,13 @@ impl Connection {
     }
 
     /// Finalises every cached statement.
+    ///
+    /// ```
+    /// let conn = lite3::Connection::open_in_memory()?;
+    /// conn.prepare_cached("SELECT 1")?;
+    /// conn.flush_prepared_statement_cache();
+    /// # Ok::<(), lite3::Error>(())
+    /// ```
     pub fn flush_prepared_statement_cache(&self) {
         self.cache.borrow_mut().clear();
     }

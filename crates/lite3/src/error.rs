@@ -175,6 +175,14 @@ fn column_suffix(column: Option<usize>) -> String {
 
 impl Error {
     /// SQLite's primary result code, for failures SQLite reported.
+    ///
+    /// ```
+    /// let conn = lite3::Connection::open_in_memory()?;
+    /// let err = conn.execute("INSERT INTO nowhere VALUES (1)", ()).unwrap_err();
+    /// assert_eq!(err.sqlite_code(), Some(lite3::ErrorCode::Error));
+    /// assert_eq!(lite3::Error::EmptySql.sqlite_code(), None);
+    /// # Ok::<(), lite3::Error>(())
+    /// ```
     #[must_use]
     pub fn sqlite_code(&self) -> Option<ErrorCode> {
         match self {
@@ -226,6 +234,13 @@ impl fmt::Display for SqliteError {
 }
 
 /// SQLite's primary result codes, as an enum.
+///
+/// ```
+/// use lite3::{Connection, ErrorCode, OpenFlags};
+///
+/// let err = Connection::open_with_flags("/nonexistent/dir/x.db", OpenFlags::READ_ONLY).unwrap_err();
+/// assert_eq!(err.sqlite_code(), Some(ErrorCode::CantOpen));
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ErrorCode {

@@ -39,6 +39,12 @@ impl InterruptHandle {
     }
 
     /// Interrupts the statement running now (no-op if none is, or the connection is closed).
+    ///
+    /// ```
+    /// let handle = lite3::Connection::open_in_memory()?.interrupt_handle();
+    /// handle.interrupt(); // the connection is gone: nothing happens
+    /// # Ok::<(), lite3::Error>(())
+    /// ```
     pub fn interrupt(&self) {
         self.target.interrupt();
     }

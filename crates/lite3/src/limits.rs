@@ -64,6 +64,12 @@ impl Limit {
 
 impl Connection {
     /// The current value of `limit`.
+    ///
+    /// ```
+    /// let conn = lite3::Connection::open_in_memory()?;
+    /// assert_eq!(conn.limit(lite3::Limit::Length), 1_000_000_000);
+    /// # Ok::<(), lite3::Error>(())
+    /// ```
     #[must_use]
     pub fn limit(&self, limit: Limit) -> i32 {
         self.raw().limit(limit.id())
@@ -71,6 +77,13 @@ impl Connection {
 
     /// Sets `limit` (SQLite clamps it to the compile-time maximum; negative values are ignored)
     /// and returns the previous value.
+    ///
+    /// ```
+    /// let conn = lite3::Connection::open_in_memory()?;
+    /// let before = conn.set_limit(lite3::Limit::Attached, 2);
+    /// assert_eq!((before, conn.limit(lite3::Limit::Attached)), (10, 2));
+    /// # Ok::<(), lite3::Error>(())
+    /// ```
     pub fn set_limit(&self, limit: Limit, value: i32) -> i32 {
         if value < 0 {
             return self.limit(limit);

@@ -136,6 +136,16 @@ impl<'s> Row<'s> {
 
     /// Column `index` as SQLite holds it.
     ///
+    /// ```
+    /// use lite3::ValueRef;
+    /// let conn = lite3::Connection::open_in_memory()?;
+    /// conn.query_row("SELECT x'01'", (), |row| {
+    ///     assert_eq!(row.get_ref(0)?, ValueRef::Blob(&[1]));
+    ///     Ok(())
+    /// })?;
+    /// # Ok::<(), lite3::Error>(())
+    /// ```
+    ///
     /// # Errors
     /// [`Error::InvalidColumn`] when there is no such column.
     #[inline]
@@ -145,12 +155,25 @@ impl<'s> Row<'s> {
     }
 
     /// Number of columns.
+    ///
+    /// ```
+    /// let conn = lite3::Connection::open_in_memory()?;
+    /// assert_eq!(conn.query_row("SELECT 1, 2, 3", (), |row| Ok(row.column_count()))?, 3);
+    /// # Ok::<(), lite3::Error>(())
+    /// ```
     #[must_use]
     pub fn column_count(&self) -> usize {
         self.stmt.column_count()
     }
 
     /// The statement this row comes from.
+    ///
+    /// ```
+    /// let conn = lite3::Connection::open_in_memory()?;
+    /// let name = conn.query_row("SELECT 1 AS n", (), |row| Ok(row.as_statement().column_name(0)?.to_owned()))?;
+    /// assert_eq!(name, "n");
+    /// # Ok::<(), lite3::Error>(())
+    /// ```
     #[must_use]
     pub fn as_statement(&self) -> &Statement<'s> {
         self.stmt
@@ -182,6 +205,15 @@ mod sealed {
 }
 
 /// A column index: a `usize` position or a `&str` name.
+///
+/// ```
+/// let conn = lite3::Connection::open_in_memory()?;
+/// conn.query_row("SELECT 7 AS seven", (), |row| {
+///     assert_eq!(row.get::<_, i64>(0)?, row.get::<_, i64>("seven")?);
+///     Ok(())
+/// })?;
+/// # Ok::<(), lite3::Error>(())
+/// ```
 pub trait RowIndex: sealed::Sealed {
     /// The position of this column in `stmt`'s result.
     ///
@@ -209,6 +241,14 @@ impl RowIndex for &str {
 
 /// Rows mapped through a closure, as an [`Iterator`]; from
 /// [`Statement::query_map`](crate::Statement::query_map).
+///
+/// ```
+/// let conn = lite3::Connection::open_in_memory()?;
+/// let mut stmt = conn.prepare("SELECT 1 UNION ALL SELECT 2")?;
+/// let total: i64 = stmt.query_map((), |row| row.get::<_, i64>(0))?.sum::<lite3::Result<i64>>()?;
+/// assert_eq!(total, 3);
+/// # Ok::<(), lite3::Error>(())
+/// ```
 pub struct MappedRows<'s, F> {
     rows: Rows<'s>,
     map: F,

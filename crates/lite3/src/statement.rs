@@ -284,6 +284,12 @@ impl<'c> Statement<'c> {
     }
 
     /// Number of parameters (the largest index, counting `?NNN`).
+    ///
+    /// ```
+    /// let conn = lite3::Connection::open_in_memory()?;
+    /// assert_eq!(conn.prepare("SELECT ?1, ?5")?.parameter_count(), 5);
+    /// # Ok::<(), lite3::Error>(())
+    /// ```
     #[must_use]
     pub fn parameter_count(&self) -> usize {
         self.raw.parameter_count()
@@ -311,13 +317,28 @@ impl<'c> Statement<'c> {
         Ok(self.raw.parameter_index(&name))
     }
 
-    /// Name of the 1-based parameter `index` (`None` for `?` and `?NNN` parameters).
+    /// Name of the 1-based parameter `index`, prefix included (`None` for a bare `?`).
+    ///
+    /// ```
+    /// let conn = lite3::Connection::open_in_memory()?;
+    /// let stmt = conn.prepare("SELECT :id, ?")?;
+    /// assert_eq!(stmt.parameter_name(1), Some(":id"));
+    /// assert_eq!(stmt.parameter_name(2), None);
+    /// # Ok::<(), lite3::Error>(())
+    /// ```
     #[must_use]
     pub fn parameter_name(&self, index: usize) -> Option<&str> {
         self.raw.parameter_name(index)
     }
 
     /// Number of result columns (0 for statements that return no rows).
+    ///
+    /// ```
+    /// let conn = lite3::Connection::open_in_memory()?;
+    /// assert_eq!(conn.prepare("SELECT 1, 2")?.column_count(), 2);
+    /// assert_eq!(conn.prepare("CREATE TABLE t(x)")?.column_count(), 0);
+    /// # Ok::<(), lite3::Error>(())
+    /// ```
     #[must_use]
     pub fn column_count(&self) -> usize {
         self.raw.column_count()
@@ -342,6 +363,14 @@ impl<'c> Statement<'c> {
 
     /// Name of result column `i`.
     ///
+    /// ```
+    /// let conn = lite3::Connection::open_in_memory()?;
+    /// let stmt = conn.prepare("SELECT 1 AS one")?;
+    /// assert_eq!(stmt.column_name(0)?, "one");
+    /// assert!(stmt.column_name(1).is_err());
+    /// # Ok::<(), lite3::Error>(())
+    /// ```
+    ///
     /// # Errors
     /// [`Error::InvalidColumn`] when `i` is out of range.
     pub fn column_name(&self, i: usize) -> Result<&str> {
@@ -352,6 +381,13 @@ impl<'c> Statement<'c> {
     }
 
     /// Index of the result column called `name` (ASCII case-insensitive, as SQL names are).
+    ///
+    /// ```
+    /// let conn = lite3::Connection::open_in_memory()?;
+    /// let stmt = conn.prepare("SELECT 1 AS a, 2 AS b")?;
+    /// assert_eq!(stmt.column_index("B")?, 1);
+    /// # Ok::<(), lite3::Error>(())
+    /// ```
     ///
     /// # Errors
     /// [`Error::InvalidColumn`] when there is no such column.
@@ -386,6 +422,12 @@ impl<'c> Statement<'c> {
     }
 
     /// The SQL this statement was prepared from.
+    ///
+    /// ```
+    /// let conn = lite3::Connection::open_in_memory()?;
+    /// assert_eq!(conn.prepare("SELECT ?1")?.sql(), "SELECT ?1");
+    /// # Ok::<(), lite3::Error>(())
+    /// ```
     #[must_use]
     pub fn sql(&self) -> &str {
         self.raw.sql()
@@ -409,6 +451,14 @@ impl<'c> Statement<'c> {
     }
 
     /// Whether the statement makes no direct changes to the database.
+    ///
+    /// ```
+    /// let conn = lite3::Connection::open_in_memory()?;
+    /// conn.execute("CREATE TABLE t(x)", ())?;
+    /// assert!(conn.prepare("SELECT * FROM t")?.readonly());
+    /// assert!(!conn.prepare("DELETE FROM t")?.readonly());
+    /// # Ok::<(), lite3::Error>(())
+    /// ```
     #[must_use]
     pub fn readonly(&self) -> bool {
         self.raw.readonly()

@@ -4,6 +4,14 @@ use crate::{Connection, Result};
 use std::ops::Deref;
 
 /// When a transaction takes its locks.
+///
+/// ```
+/// use lite3::{Connection, TransactionBehavior};
+///
+/// let mut conn = Connection::open_in_memory()?;
+/// conn.transaction_with_behavior(TransactionBehavior::Exclusive)?.commit()?;
+/// # Ok::<(), lite3::Error>(())
+/// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum TransactionBehavior {
@@ -55,6 +63,14 @@ pub struct Transaction<'c> {
 impl Connection {
     /// Begins a deferred transaction.
     ///
+    /// ```
+    /// let mut conn = lite3::Connection::open_in_memory()?;
+    /// let tx = conn.transaction()?;
+    /// assert!(!tx.is_autocommit());
+    /// tx.commit()?;
+    /// # Ok::<(), lite3::Error>(())
+    /// ```
+    ///
     /// # Errors
     /// SQLite's error (e.g. when a transaction was opened by hand with `BEGIN`).
     pub fn transaction(&mut self) -> Result<Transaction<'_>> {
@@ -92,6 +108,16 @@ impl Connection {
 
     /// Begins a savepoint directly on the connection (a transaction if none is open).
     ///
+    /// ```
+    /// let mut conn = lite3::Connection::open_in_memory()?;
+    /// conn.execute("CREATE TABLE t(x)", ())?;
+    /// let sp = conn.savepoint()?;
+    /// sp.execute("INSERT INTO t VALUES (1)", ())?;
+    /// sp.rollback()?;
+    /// assert_eq!(conn.query_row("SELECT count(*) FROM t", (), |r| r.get::<_, i64>(0))?, 0);
+    /// # Ok::<(), lite3::Error>(())
+    /// ```
+    ///
     /// # Errors
     /// SQLite's error.
     pub fn savepoint(&mut self) -> Result<Savepoint<'_>> {
@@ -102,6 +128,15 @@ impl Connection {
 impl Transaction<'_> {
     /// Commits the transaction.
     ///
+    /// ```
+    /// let mut conn = lite3::Connection::open_in_memory()?;
+    /// let tx = conn.transaction()?;
+    /// tx.execute("CREATE TABLE t(x)", ())?;
+    /// tx.commit()?;
+    /// assert!(conn.is_autocommit());
+    /// # Ok::<(), lite3::Error>(())
+    /// ```
+    ///
     /// # Errors
     /// SQLite's error (e.g. `Busy`); the transaction is then rolled back as it is dropped.
     pub fn commit(mut self) -> Result<()> {
@@ -111,6 +146,15 @@ impl Transaction<'_> {
     }
 
     /// Rolls the transaction back now (dropping it does the same, ignoring errors).
+    ///
+    /// ```
+    /// let mut conn = lite3::Connection::open_in_memory()?;
+    /// let tx = conn.transaction()?;
+    /// tx.execute("CREATE TABLE t(x)", ())?;
+    /// tx.rollback()?;
+    /// assert!(conn.prepare("SELECT * FROM t").is_err());
+    /// # Ok::<(), lite3::Error>(())
+    /// ```
     ///
     /// # Errors
     /// SQLite's error.
@@ -206,6 +250,15 @@ impl<'c> Savepoint<'c> {
 
     /// A savepoint nested in this one.
     ///
+    /// ```
+    /// let mut conn = lite3::Connection::open_in_memory()?;
+    /// let mut outer = conn.savepoint()?;
+    /// let inner = outer.savepoint()?;
+    /// inner.commit()?;
+    /// outer.commit()?;
+    /// # Ok::<(), lite3::Error>(())
+    /// ```
+    ///
     /// # Errors
     /// SQLite's error.
     pub fn savepoint(&mut self) -> Result<Savepoint<'_>> {
@@ -214,6 +267,16 @@ impl<'c> Savepoint<'c> {
 
     /// Keeps the savepoint's changes (`RELEASE`); they become permanent when the enclosing
     /// transaction commits.
+    ///
+    /// ```
+    /// let mut conn = lite3::Connection::open_in_memory()?;
+    /// conn.execute("CREATE TABLE t(x)", ())?;
+    /// let sp = conn.savepoint()?;
+    /// sp.execute("INSERT INTO t VALUES (1)", ())?;
+    /// sp.commit()?;
+    /// assert_eq!(conn.query_row("SELECT count(*) FROM t", (), |r| r.get::<_, i64>(0))?, 1);
+    /// # Ok::<(), lite3::Error>(())
+    /// ```
     ///
     /// # Errors
     /// SQLite's error; the savepoint is then rolled back as it is dropped.
@@ -225,6 +288,12 @@ impl<'c> Savepoint<'c> {
     }
 
     /// Undoes the savepoint's changes now.
+    ///
+    /// ```
+    /// let mut conn = lite3::Connection::open_in_memory()?;
+    /// conn.savepoint()?.rollback()?;
+    /// # Ok::<(), lite3::Error>(())
+    /// ```
     ///
     /// # Errors
     /// SQLite's error.

@@ -27,18 +27,40 @@ pub struct Context<'a> {
 
 impl Context<'_> {
     /// Number of arguments.
+    ///
+    /// ```
+    /// let conn = lite3::Connection::open_in_memory()?;
+    /// conn.create_scalar_function("nargs", -1, Default::default(), |ctx| Ok(ctx.len() as i64))?;
+    /// assert_eq!(conn.query_row("SELECT nargs(1, 2)", (), |r| r.get::<_, i64>(0))?, 2);
+    /// # Ok::<(), lite3::Error>(())
+    /// ```
     #[must_use]
     pub fn len(&self) -> usize {
         self.args.len()
     }
 
     /// Whether the function was called without arguments.
+    ///
+    /// ```
+    /// let conn = lite3::Connection::open_in_memory()?;
+    /// conn.create_scalar_function("none", -1, Default::default(), |ctx| Ok(ctx.is_empty()))?;
+    /// assert!(conn.query_row("SELECT none()", (), |r| r.get::<_, bool>(0))?);
+    /// # Ok::<(), lite3::Error>(())
+    /// ```
     #[must_use]
     pub fn is_empty(&self) -> bool {
         self.args.is_empty()
     }
 
     /// Argument `i` as SQLite holds it.
+    ///
+    /// ```
+    /// use lite3::types::Type;
+    /// let conn = lite3::Connection::open_in_memory()?;
+    /// conn.create_scalar_function("kind", 1, Default::default(), |ctx| Ok(ctx.get_ref(0)?.data_type().to_string()))?;
+    /// assert_eq!(conn.query_row("SELECT kind(1.5)", (), |r| r.get::<_, String>(0))?, Type::Real.to_string());
+    /// # Ok::<(), lite3::Error>(())
+    /// ```
     ///
     /// # Errors
     /// [`Error::InvalidColumn`] when `i` is out of range.
@@ -68,6 +90,13 @@ impl Context<'_> {
     }
 
     /// Argument `i` converted to `T`.
+    ///
+    /// ```
+    /// let conn = lite3::Connection::open_in_memory()?;
+    /// conn.create_scalar_function("len", 1, Default::default(), |ctx| Ok(ctx.get::<&[u8]>(0)?.len() as i64))?;
+    /// assert_eq!(conn.query_row("SELECT len('four')", (), |r| r.get::<_, i64>(0))?, 4);
+    /// # Ok::<(), lite3::Error>(())
+    /// ```
     ///
     /// # Errors
     /// When `i` is out of range or the value does not convert (see [`FromSql`]).

@@ -5,6 +5,13 @@ use std::fmt;
 
 /// Why a value could not be converted. [`Row::get`](crate::Row::get) turns it into an
 /// [`Error`](crate::Error) that names the column.
+///
+/// ```
+/// use lite3::{FromSql, ValueRef, types::FromSqlError};
+///
+/// assert!(matches!(u8::from_sql(ValueRef::Integer(256)), Err(FromSqlError::OutOfRange(256))));
+/// assert!(matches!(i64::from_sql(ValueRef::Null), Err(FromSqlError::InvalidType)));
+/// ```
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum FromSqlError {

@@ -7,6 +7,13 @@ use std::rc::Rc;
 use std::sync::Arc;
 
 /// What a [`ToSql`] value binds as: borrowed (no copy) or owned.
+///
+/// ```
+/// use lite3::{ToSql, ValueRef, types::ToSqlOutput};
+///
+/// assert!(matches!("text".to_sql()?, ToSqlOutput::Borrowed(ValueRef::Text(b"text"))));
+/// # Ok::<(), lite3::Error>(())
+/// ```
 #[derive(Clone, Debug, PartialEq)]
 pub enum ToSqlOutput<'a> {
     /// Borrowed from the Rust value.
@@ -17,6 +24,12 @@ pub enum ToSqlOutput<'a> {
 
 impl ToSqlOutput<'_> {
     /// The value to bind.
+    ///
+    /// ```
+    /// use lite3::{ToSql, ValueRef};
+    /// assert_eq!(7_i32.to_sql()?.value_ref(), ValueRef::Integer(7));
+    /// # Ok::<(), lite3::Error>(())
+    /// ```
     #[must_use]
     pub fn value_ref(&self) -> ValueRef<'_> {
         match self {

@@ -77,12 +77,24 @@ pub enum Value {
 
 impl Value {
     /// The storage class.
+    ///
+    /// ```
+    /// use lite3::{Value, types::Type};
+    /// assert_eq!(Value::Integer(1).data_type(), Type::Integer);
+    /// # Ok::<(), lite3::Error>(())
+    /// ```
     #[must_use]
     pub fn data_type(&self) -> Type {
         self.as_ref().data_type()
     }
 
     /// Borrows this value.
+    ///
+    /// ```
+    /// use lite3::{Value, ValueRef};
+    /// assert_eq!(Value::Text("a".into()).as_ref(), ValueRef::Text(b"a"));
+    /// # Ok::<(), lite3::Error>(())
+    /// ```
     #[must_use]
     pub fn as_ref(&self) -> ValueRef<'_> {
         match self {
@@ -125,6 +137,12 @@ pub enum ValueRef<'a> {
 
 impl<'a> ValueRef<'a> {
     /// The storage class.
+    ///
+    /// ```
+    /// use lite3::{ValueRef, types::Type};
+    /// assert_eq!(ValueRef::Null.data_type(), Type::Null);
+    /// # Ok::<(), lite3::Error>(())
+    /// ```
     #[must_use]
     pub fn data_type(&self) -> Type {
         match self {
@@ -137,6 +155,13 @@ impl<'a> ValueRef<'a> {
     }
 
     /// The text as `&str`, if this is TEXT holding valid UTF-8.
+    ///
+    /// ```
+    /// use lite3::ValueRef;
+    /// assert_eq!(ValueRef::Text(b"ok").as_str(), Some("ok"));
+    /// assert_eq!(ValueRef::Text(b"\xff").as_str(), None);
+    /// # Ok::<(), lite3::Error>(())
+    /// ```
     #[must_use]
     pub fn as_str(&self) -> Option<&'a str> {
         match self {
@@ -146,6 +171,12 @@ impl<'a> ValueRef<'a> {
     }
 
     /// Copies into an owned [`Value`]; invalid UTF-8 in TEXT is replaced by U+FFFD.
+    ///
+    /// ```
+    /// use lite3::{Value, ValueRef};
+    /// assert_eq!(ValueRef::Real(0.5).to_owned(), Value::Real(0.5));
+    /// # Ok::<(), lite3::Error>(())
+    /// ```
     #[must_use]
     pub fn to_owned(&self) -> Value {
         match *self {
