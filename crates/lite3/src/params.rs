@@ -4,6 +4,7 @@ use crate::raw::statement::Lifetime;
 use crate::statement::Statement;
 use crate::types::ToSql;
 use crate::{Error, Result};
+use std::cell::RefCell;
 
 mod sealed {
     pub trait Sealed {}
@@ -28,9 +29,11 @@ mod sealed {
 /// # Ok::<(), lite3::Error>(())
 /// ```
 pub trait Params: sealed::Sealed {
-    /// Binds every parameter; returns whether a text or blob was bound without a copy.
+    /// Binds every parameter; returns whether a text or blob was bound without a copy. Takes
+    /// `&self`: with `Lifetime::Static`, SQLite points into these values, so the caller keeps
+    /// them alive (and unmoved) until the statement is reset and its bindings cleared.
     #[doc(hidden)]
-    fn __bind(self, stmt: &Statement<'_>, lifetime: Lifetime) -> Result<bool>;
+    fn __bind(&self, stmt: &Statement<'_>, lifetime: Lifetime) -> Result<bool>;
 }
 
 fn check_count(stmt: &Statement<'_>, given: usize) -> Result<()> {
@@ -45,7 +48,7 @@ fn check_count(stmt: &Statement<'_>, given: usize) -> Result<()> {
 impl sealed::Sealed for () {}
 impl Params for () {
     #[inline]
-    fn __bind(self, stmt: &Statement<'_>, _: Lifetime) -> Result<bool> {
+    fn __bind(&self, stmt: &Statement<'_>, _: Lifetime) -> Result<bool> {
         check_count(stmt, 0)?;
         Ok(false)
     }
@@ -56,7 +59,7 @@ macro_rules! tuple_params {
         impl<$($t: ToSql),+> sealed::Sealed for ($($t,)+) {}
         impl<$($t: ToSql),+> Params for ($($t,)+) {
             #[inline]
-            fn __bind(self, stmt: &Statement<'_>, lifetime: Lifetime) -> Result<bool> {
+            fn __bind(&self, stmt: &Statement<'_>, lifetime: Lifetime) -> Result<bool> {
                 check_count(stmt, $count)?;
                 let mut borrowed = false;
                 $( borrowed |= stmt.bind_value($field + 1, &self.$field, lifetime)?; )+
@@ -97,22 +100,22 @@ fn bind_positional<T: ToSql + ?Sized>(
 
 impl sealed::Sealed for &[&dyn ToSql] {}
 impl Params for &[&dyn ToSql] {
-    fn __bind(self, stmt: &Statement<'_>, lifetime: Lifetime) -> Result<bool> {
+    fn __bind(&self, stmt: &Statement<'_>, lifetime: Lifetime) -> Result<bool> {
         bind_positional(stmt, self, lifetime)
     }
 }
 
 impl<const N: usize> sealed::Sealed for [&dyn ToSql; N] {}
 impl<const N: usize> Params for [&dyn ToSql; N] {
-    fn __bind(self, stmt: &Statement<'_>, lifetime: Lifetime) -> Result<bool> {
-        bind_positional(stmt, &self, lifetime)
+    fn __bind(&self, stmt: &Statement<'_>, lifetime: Lifetime) -> Result<bool> {
+        bind_positional(stmt, self, lifetime)
     }
 }
 
 impl<const N: usize> sealed::Sealed for &[&dyn ToSql; N] {}
 impl<const N: usize> Params for &[&dyn ToSql; N] {
-    fn __bind(self, stmt: &Statement<'_>, lifetime: Lifetime) -> Result<bool> {
-        bind_positional(stmt, self, lifetime)
+    fn __bind(&self, stmt: &Statement<'_>, lifetime: Lifetime) -> Result<bool> {
+        bind_positional(stmt, *self, lifetime)
     }
 }
 
@@ -134,22 +137,22 @@ fn bind_named(
 
 impl sealed::Sealed for &[(&str, &dyn ToSql)] {}
 impl Params for &[(&str, &dyn ToSql)] {
-    fn __bind(self, stmt: &Statement<'_>, lifetime: Lifetime) -> Result<bool> {
+    fn __bind(&self, stmt: &Statement<'_>, lifetime: Lifetime) -> Result<bool> {
         bind_named(stmt, self, lifetime)
     }
 }
 
 impl<const N: usize> sealed::Sealed for [(&str, &dyn ToSql); N] {}
 impl<const N: usize> Params for [(&str, &dyn ToSql); N] {
-    fn __bind(self, stmt: &Statement<'_>, lifetime: Lifetime) -> Result<bool> {
-        bind_named(stmt, &self, lifetime)
+    fn __bind(&self, stmt: &Statement<'_>, lifetime: Lifetime) -> Result<bool> {
+        bind_named(stmt, self, lifetime)
     }
 }
 
 impl<const N: usize> sealed::Sealed for &[(&str, &dyn ToSql); N] {}
 impl<const N: usize> Params for &[(&str, &dyn ToSql); N] {
-    fn __bind(self, stmt: &Statement<'_>, lifetime: Lifetime) -> Result<bool> {
-        bind_named(stmt, self, lifetime)
+    fn __bind(&self, stmt: &Statement<'_>, lifetime: Lifetime) -> Result<bool> {
+        bind_named(stmt, *self, lifetime)
     }
 }
 
@@ -171,12 +174,12 @@ where
     I: IntoIterator,
     I::Item: ToSql,
 {
-    ParamsFromIter(iter)
+    ParamsFromIter(RefCell::new(Some(iter)))
 }
 
-/// See [`params_from_iter`].
-#[derive(Clone, Debug)]
-pub struct ParamsFromIter<I>(I);
+/// See [`params_from_iter`]. Binds once: the iterator is used up by the first statement run.
+#[derive(Debug)]
+pub struct ParamsFromIter<I>(RefCell<Option<I>>);
 
 impl<I> sealed::Sealed for ParamsFromIter<I> {}
 impl<I> Params for ParamsFromIter<I>
@@ -184,9 +187,10 @@ where
     I: IntoIterator,
     I::Item: ToSql,
 {
-    fn __bind(self, stmt: &Statement<'_>, _: Lifetime) -> Result<bool> {
+    fn __bind(&self, stmt: &Statement<'_>, _: Lifetime) -> Result<bool> {
+        let iter = self.0.borrow_mut().take().into_iter().flatten();
         let mut given = 0;
-        for (i, value) in self.0.into_iter().enumerate() {
+        for (i, value) in iter.enumerate() {
             given = i + 1;
             if given <= stmt.parameter_count() {
                 // The items are dropped as the loop goes on: SQLite must copy them.

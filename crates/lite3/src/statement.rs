@@ -97,7 +97,9 @@ impl<'c> Statement<'c> {
         if self.raw.column_count() > 0 {
             return Err(Error::ExecuteReturnedRows);
         }
-        let _guard = self.bind_borrowed(params)?;
+        // `params` outlives the guard (arguments drop after locals), so the unbound copies SQLite
+        // points into stay valid until the bindings are cleared.
+        let _guard = self.bind_borrowed(&params)?;
         let before = self.conn.raw().total_changes();
         self.raw.step(self.conn.raw())?;
         // sqlite3_changes() keeps the last DML's count across DDL; only report it if this
@@ -194,7 +196,7 @@ impl<'c> Statement<'c> {
         P: Params,
         F: FnOnce(&Row<'_>) -> Result<T>,
     {
-        let _guard = self.bind_borrowed(params)?;
+        let _guard = self.bind_borrowed(&params)?;
         if !self.raw.step(self.conn.raw())? {
             return Err(Error::QueryReturnedNoRows);
         }
@@ -216,12 +218,13 @@ impl<'c> Statement<'c> {
     /// # Errors
     /// Parameter and SQLite errors.
     pub fn exists<P: Params>(&mut self, params: P) -> Result<bool> {
-        let _guard = self.bind_borrowed(params)?;
+        let _guard = self.bind_borrowed(&params)?;
         self.raw.step(self.conn.raw())
     }
 
-    /// Binds `params` without copying, for steps that all happen before the guard drops.
-    fn bind_borrowed<P: Params>(&self, params: P) -> Result<ResetGuard<'_>> {
+    /// Binds `params` without copying, for steps that all happen before the guard drops; the
+    /// caller keeps `params` alive until then.
+    fn bind_borrowed<P: Params>(&self, params: &P) -> Result<ResetGuard<'_>> {
         self.raw.reset();
         match params.__bind(self, Lifetime::Static) {
             Ok(clear_bindings) => Ok(ResetGuard {

@@ -1,5 +1,7 @@
 //! Behaviour of the safe API beyond the doc examples: transactions, the statement cache,
 //! callbacks' lifetimes, the busy handler, pragmas and statement metadata.
+// Plain connections: single-threaded builds refuse them (see single_thread.rs and worker.rs).
+#![cfg(not(feature = "single-thread"))]
 
 use lite3::{Connection, Error, ErrorCode, FunctionFlags, TransactionBehavior, Value, params};
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -473,4 +475,50 @@ fn open_errors_are_clear() {
         vec![b'x'; 4096],
         "a file that is not a database is left alone"
     );
+}
+
+/// Regression: parameters passed by value (owned `String`/`Vec<u8>` in a tuple) are bound
+/// without a copy, so they must live until the statement has run, not just until binding.
+#[test]
+fn owned_parameters_stay_alive_while_the_statement_runs() {
+    let conn = Connection::open_in_memory().unwrap();
+    conn.execute("CREATE TABLE t(name TEXT, data BLOB)", ())
+        .unwrap();
+    let mut insert = conn.prepare("INSERT INTO t VALUES (?1, ?2)").unwrap();
+    for i in 0..2_000u32 {
+        insert
+            .execute((format!("name-{i:08}"), vec![(i % 251) as u8; 64]))
+            .unwrap();
+        // Churn the allocator so a freed buffer would be reused and the corruption visible.
+        drop(vec![0xEEu8; 64]);
+        drop(String::from("xxxxxxxxxxxxx"));
+    }
+    let mut check = conn
+        .prepare("SELECT name, data FROM t WHERE rowid = ?1")
+        .unwrap();
+    for i in 0..2_000u32 {
+        let (name, data): (String, Vec<u8>) = check
+            .query_row((i64::from(i) + 1,), |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap();
+        assert_eq!(name, format!("name-{i:08}"));
+        assert_eq!(data, vec![(i % 251) as u8; 64]);
+    }
+    let found = conn
+        .prepare("SELECT 1 FROM t WHERE name = ?1")
+        .unwrap()
+        .exists((String::from("name-00000007"),))
+        .unwrap();
+    assert!(found);
+    let echoed: String = conn
+        .query_row("SELECT ?1", (String::from("owned"),), |r| r.get(0))
+        .unwrap();
+    assert_eq!(echoed, "owned");
+    let named: Vec<u8> = conn
+        .query_row(
+            "SELECT :b",
+            lite3::named_params! {":b": vec![1u8, 2, 3]},
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(named, [1, 2, 3]);
 }
