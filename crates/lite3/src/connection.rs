@@ -146,6 +146,7 @@ impl Connection {
     /// # Errors
     /// [`Error::Nul`] before anything runs; [`Error::Batch`] wrapping the first failure.
     pub fn execute_batch(&self, sql: &str) -> Result<()> {
+        self.raw.check_thread()?;
         check_no_nul(sql, "SQL")?;
         let (mut offset, mut index) = (0, 0);
         loop {
@@ -207,6 +208,7 @@ impl Connection {
     /// # Errors
     /// As [`prepare`](Self::prepare).
     pub fn prepare_cached(&self, sql: &str) -> Result<CachedStatement<'_>> {
+        self.raw.check_thread()?;
         let cached = self.cache.borrow_mut().take(sql);
         let raw = match cached {
             Some(raw) => raw,
@@ -254,6 +256,7 @@ impl Connection {
 
     /// Prepares exactly one statement: empty SQL and trailing statements are errors.
     fn prepare_one(&self, sql: &str) -> Result<RawStatement> {
+        self.raw.check_thread()?;
         check_no_nul(sql, "SQL")?;
         let mut offset = 0;
         loop {

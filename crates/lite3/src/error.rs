@@ -158,10 +158,38 @@ pub enum Error {
         /// The name given.
         name: String,
     },
+    /// No pooled connection became free within the pool's timeout.
+    #[error("no pooled {kind} connection became free within {waited:?}")]
+    PoolTimeout {
+        /// "reader" or "writer".
+        kind: &'static str,
+        /// How long the checkout waited.
+        waited: std::time::Duration,
+    },
+    /// A pool cannot be opened on this path.
+    #[error("cannot pool {path:?}: {reason}")]
+    InvalidPoolPath {
+        /// The path given.
+        path: String,
+        /// Why it cannot be pooled.
+        reason: &'static str,
+    },
+    /// The worker has shut down; the call was not run.
+    #[error("the worker has shut down; the call was not run")]
+    WorkerClosed,
+    /// The worker's thread could not be started.
+    #[error("cannot start the worker thread: {0}")]
+    WorkerSpawn(#[source] std::io::Error),
+    /// The worker's queue is full (from `try_call`); the call was not queued.
+    #[error("the worker's queue is full ({capacity} calls waiting); the call was not queued")]
+    WorkerQueueFull {
+        /// The queue's capacity.
+        capacity: usize,
+    },
     /// The linked SQLite was compiled single-threaded (`SQLITE_THREADSAFE=0`).
     #[error(
-        "the linked SQLite is single-threaded (SQLITE_THREADSAFE=0): open connections through \
-         lite3's Worker, which keeps every SQLite call on one thread"
+        "the linked SQLite is single-threaded (SQLITE_THREADSAFE=0): open and use connections \
+         through lite3's Worker, which keeps every SQLite call on one thread"
     )]
     SingleThreaded,
     /// A user callback (e.g. a scalar function) returned an error.

@@ -27,10 +27,17 @@
 //! | [`Connection`] | yes | no | may move between threads, never be used by two at once; opened with `SQLITE_OPEN_NOMUTEX` because the types already serialise use |
 //! | [`Statement`], [`CachedStatement`], [`Rows`], [`Row`], [`Transaction`], [`Savepoint`] | no | no | borrow their connection; finalised, reset or rolled back on drop |
 //! | [`InterruptHandle`] | yes | yes | `sqlite3_interrupt` is safe from any thread; a mutex makes it a no-op once the connection is closed |
+//! | [`Pool`] | yes | yes | WAL: one writer and N read-only readers behind parking_lot locks; checkouts are guards that clean the connection when dropped |
+//! | [`Worker`] | yes | yes | a dedicated thread owns the connection; callers send closures and get results back |
 //!
-//! Callbacks SQLite keeps (scalar functions, the busy handler) must be `Send + 'static`. With the
-//! `single-thread` feature (SQLite compiled with `SQLITE_THREADSAFE=0`), or a system library
-//! built that way, [`Connection::open`] refuses with [`Error::SingleThreaded`].
+//! Callbacks SQLite keeps (scalar functions, the busy handler) must be `Send + 'static`.
+//!
+//! SQLite can also be compiled single-threaded (`SQLITE_THREADSAFE=0`: the `single-thread`
+//! feature, or a system library built that way). It then has no mutexes at all, not even around
+//! its global state, so every SQLite call in the process must come from one thread:
+//! [`Connection`] is not `Send` (with the feature), opening or using one on any thread but
+//! lite3's SQLite thread fails with [`Error::SingleThreaded`], and [`Worker`] is the way in —
+//! all Workers then run their calls on that one shared thread.
 //!
 //! ## Errors
 //!
@@ -63,6 +70,9 @@ mod interrupt;
 mod limits;
 mod open_flags;
 mod params;
+// A pool hands connections between threads, which a single-threaded SQLite forbids.
+#[cfg(not(feature = "single-thread"))]
+mod pool;
 mod pragma;
 mod raw;
 mod rows;
@@ -70,6 +80,7 @@ mod sql_text;
 mod statement;
 mod transaction;
 pub mod types;
+mod worker;
 
 pub use cache::CachedStatement;
 pub use connection::Connection;
@@ -79,10 +90,13 @@ pub use interrupt::InterruptHandle;
 pub use limits::Limit;
 pub use open_flags::OpenFlags;
 pub use params::{Params, ParamsFromIter, params_from_iter};
+#[cfg(not(feature = "single-thread"))]
+pub use pool::{Pool, PoolBuilder, PoolMetrics, PooledConnection};
 pub use rows::{MappedRows, Row, RowIndex, Rows};
 pub use statement::Statement;
 pub use transaction::{Savepoint, Transaction, TransactionBehavior};
 pub use types::{FromSql, Null, ToSql, Value, ValueRef};
+pub use worker::{CallFuture, Worker, WorkerBuilder};
 
 /// The raw C API, for what lite3 does not wrap. Everything in it is `unsafe`; see
 /// [`Connection::handle`].

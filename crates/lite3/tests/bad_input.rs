@@ -1,5 +1,7 @@
 //! Bad input never crashes or corrupts: each case gets a clear error, the connection stays
 //! usable, and nothing already committed is lost.
+// Plain connections: single-threaded builds refuse them (see single_thread.rs and worker.rs).
+#![cfg(not(feature = "single-thread"))]
 
 use lite3::{
     Connection, Error, ErrorCode, FunctionFlags, Limit, Value, named_params, params_from_iter,

@@ -1,5 +1,7 @@
 //! The "yes" cells of the thread-safety table, proven at run time. (The "no" cells are
 //! `compile_fail` doctests on Connection, Statement, Rows, Transaction and create_scalar_function.)
+// Plain connections: single-threaded builds refuse them (see single_thread.rs and worker.rs).
+#![cfg(not(feature = "single-thread"))]
 
 use lite3::{Connection, ErrorCode, InterruptHandle};
 use std::sync::atomic::{AtomicBool, Ordering};

@@ -3,6 +3,7 @@
 
 use crate::{Error, Result, ffi};
 use parking_lot::Mutex;
+use std::cell::Cell;
 use std::ffi::{CStr, c_int};
 use std::mem::ManuallyDrop;
 use std::ptr::{self, NonNull};
@@ -14,6 +15,30 @@ use std::time::Duration;
 pub(crate) struct RawConnection {
     db: NonNull<ffi::sqlite3>,
     interrupt: Arc<InterruptTarget>,
+    /// The library has no mutexes (SQLITE_THREADSAFE=0): only the SQLite thread may use it.
+    pinned_to_sqlite_thread: bool,
+    /// A failure that leaves the connection suspect (I/O error, corruption, misuse) was seen.
+    failed_fatally: Cell<bool>,
+}
+
+thread_local! {
+    static IS_SQLITE_THREAD: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Marks the current thread as the one thread allowed to call a single-threaded SQLite.
+pub(crate) fn become_the_sqlite_thread() {
+    IS_SQLITE_THREAD.with(|flag| flag.set(true));
+}
+
+/// Whether the current thread is the one marked by [`become_the_sqlite_thread`].
+pub(crate) fn on_the_sqlite_thread() -> bool {
+    IS_SQLITE_THREAD.with(Cell::get)
+}
+
+/// Whether the linked SQLite has no mutexes at all (compiled with SQLITE_THREADSAFE=0).
+pub(crate) fn library_is_single_threaded() -> bool {
+    // SAFETY: no preconditions.
+    unsafe { ffi::sqlite3_threadsafe() == 0 }
 }
 
 // SAFETY: lite3 relies on SQLite's per-handle model (SQLITE_THREADSAFE=1 with OPEN_NOMUTEX): a
@@ -26,8 +51,8 @@ unsafe impl Send for RawConnection {}
 impl RawConnection {
     /// Opens `path` with `flags`; on failure, reads the message and closes the half-made handle.
     pub(crate) fn open(path: &CStr, flags: c_int, vfs: Option<&CStr>) -> Result<Self> {
-        // SAFETY: no preconditions.
-        if unsafe { ffi::sqlite3_threadsafe() } == 0 {
+        let pinned_to_sqlite_thread = library_is_single_threaded();
+        if pinned_to_sqlite_thread && !on_the_sqlite_thread() {
             return Err(Error::SingleThreaded);
         }
         let mut db = ptr::null_mut();
@@ -41,6 +66,8 @@ impl RawConnection {
         let conn = Self {
             db,
             interrupt: Arc::new(InterruptTarget::new(db)),
+            pinned_to_sqlite_thread,
+            failed_fatally: Cell::new(false),
         };
         if rc != ffi::SQLITE_OK {
             // `conn`'s Drop closes the failed handle after the message is read.
@@ -66,8 +93,67 @@ impl RawConnection {
     pub(crate) fn error(&self, rc: c_int) -> Error {
         // SAFETY: `db` is open and used by this thread only (RawConnection is not Sync).
         let error = unsafe { super::error::from_handle(self.as_ptr(), rc) };
+        self.note_failure(rc);
         super::callback::resume_parked_panic();
         Error::Sqlite(error)
+    }
+
+    /// Remembers failures after which the connection should not be trusted again.
+    pub(crate) fn note_failure(&self, rc: c_int) {
+        if matches!(
+            rc & 0xff,
+            ffi::SQLITE_IOERR | ffi::SQLITE_CORRUPT | ffi::SQLITE_NOTADB | ffi::SQLITE_MISUSE
+        ) {
+            self.failed_fatally.set(true);
+        }
+    }
+
+    /// Whether an I/O error, corruption or misuse was reported on this connection.
+    #[cfg_attr(
+        feature = "single-thread",
+        allow(
+            dead_code,
+            reason = "used by the pool, left out of single-threaded builds"
+        )
+    )]
+    pub(crate) fn failed_fatally(&self) -> bool {
+        self.failed_fatally.get()
+    }
+
+    /// Refuses use from any thread but the SQLite thread when the library is single-threaded.
+    #[inline]
+    pub(crate) fn check_thread(&self) -> Result<()> {
+        if self.pinned_to_sqlite_thread && !on_the_sqlite_thread() {
+            return Err(Error::SingleThreaded);
+        }
+        Ok(())
+    }
+
+    /// Resets every statement of this connection that is part-way through, so none keeps a
+    /// read transaction (and the WAL) pinned.
+    #[cfg_attr(
+        feature = "single-thread",
+        allow(
+            dead_code,
+            reason = "used by the pool, left out of single-threaded builds"
+        )
+    )]
+    pub(crate) fn reset_busy_statements(&self) {
+        let mut stmt = ptr::null_mut();
+        loop {
+            // SAFETY: `db` is open; sqlite3_next_stmt walks its own statement list, and
+            // resetting a statement does not change that list.
+            stmt = unsafe { ffi::sqlite3_next_stmt(self.as_ptr(), stmt) };
+            if stmt.is_null() {
+                return;
+            }
+            // SAFETY: `stmt` is a live statement of this connection.
+            unsafe {
+                if ffi::sqlite3_stmt_busy(stmt) != 0 {
+                    ffi::sqlite3_reset(stmt);
+                }
+            }
+        }
     }
 
     /// Turns an SQLite return code into a `Result`.

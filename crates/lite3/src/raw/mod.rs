@@ -11,7 +11,10 @@ pub(crate) mod error;
 pub(crate) mod function;
 pub(crate) mod statement;
 
-pub(crate) use connection::{InterruptTarget, RawConnection};
+pub(crate) use connection::{
+    InterruptTarget, RawConnection, become_the_sqlite_thread, library_is_single_threaded,
+    on_the_sqlite_thread,
+};
 pub(crate) use statement::RawStatement;
 
 /// The linked library's version string.

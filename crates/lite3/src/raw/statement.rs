@@ -77,6 +77,7 @@ impl RawStatement {
         // Read the message first: reset would not change it, but other calls might.
         // SAFETY: the connection is open and `rc` was its last result.
         let error = unsafe { super::error::from_handle(conn.as_ptr(), rc) };
+        conn.note_failure(rc);
         self.reset();
         // A panic in a callback made this step fail: it resumes now, in the caller's frame,
         // after SQLite has unwound the statement.

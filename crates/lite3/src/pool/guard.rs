@@ -1,0 +1,91 @@
+//! [`PooledConnection`]: a checked-out connection that goes back to its pool, cleaned, on drop.
+
+use super::Shared;
+use super::slots::Slots;
+use crate::Connection;
+use std::ops::{Deref, DerefMut};
+use std::sync::atomic::Ordering;
+
+/// A connection checked out of a [`Pool`](super::Pool). Derefs to [`Connection`]; dropping it
+/// hands the connection back after cleaning it: statements left part-way are reset (so they do
+/// not pin the WAL), an open transaction is rolled back, and a connection that reported an I/O
+/// error, corruption or misuse is closed and replaced by a fresh one.
+///
+/// ```
+/// let dir = std::env::temp_dir().join(format!("lite3-doc-guard-{}", std::process::id()));
+/// std::fs::create_dir_all(&dir).unwrap();
+/// let pool = lite3::Pool::open(dir.join("guard.db"))?;
+/// let conn = pool.write()?;
+/// conn.execute_batch("CREATE TABLE t(x); BEGIN; INSERT INTO t VALUES (1);")?;
+/// drop(conn); // the open transaction is rolled back before anyone else gets the connection
+/// let n: i64 = pool.read()?.query_row("SELECT count(*) FROM t", (), |r| r.get(0))?;
+/// assert_eq!(n, 0);
+/// # drop(pool); std::fs::remove_dir_all(&dir).unwrap();
+/// # Ok::<(), lite3::Error>(())
+/// ```
+pub struct PooledConnection<'p> {
+    // Always Some, except inside Drop.
+    conn: Option<Connection>,
+    slots: &'p Slots,
+    shared: &'p Shared,
+}
+
+impl<'p> PooledConnection<'p> {
+    pub(crate) fn new(conn: Connection, slots: &'p Slots, shared: &'p Shared) -> Self {
+        Self {
+            conn: Some(conn),
+            slots,
+            shared,
+        }
+    }
+}
+
+impl Deref for PooledConnection<'_> {
+    type Target = Connection;
+
+    fn deref(&self) -> &Connection {
+        self.conn
+            .as_ref()
+            .expect("a PooledConnection holds its connection until dropped")
+    }
+}
+
+impl DerefMut for PooledConnection<'_> {
+    fn deref_mut(&mut self) -> &mut Connection {
+        self.conn
+            .as_mut()
+            .expect("a PooledConnection holds its connection until dropped")
+    }
+}
+
+impl Drop for PooledConnection<'_> {
+    fn drop(&mut self) {
+        let Some(conn) = self.conn.take() else { return };
+        let conn = clean(conn);
+        if conn.is_none() {
+            self.shared
+                .counters
+                .replaced
+                .fetch_add(1, Ordering::Relaxed);
+        }
+        self.slots.checkin(conn, &self.shared.counters);
+    }
+}
+
+/// Makes a returned connection fit for the next user, or closes it (None) if it is not.
+fn clean(conn: Connection) -> Option<Connection> {
+    if conn.raw().failed_fatally() {
+        return None;
+    }
+    conn.raw().reset_busy_statements();
+    if !conn.is_autocommit() && conn.execute_batch("ROLLBACK").is_err() {
+        return None;
+    }
+    Some(conn)
+}
+
+impl std::fmt::Debug for PooledConnection<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("PooledConnection").field(&self.conn).finish()
+    }
+}

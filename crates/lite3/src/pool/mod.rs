@@ -1,0 +1,337 @@
+//! [`Pool`]: one writer and N readers over a WAL database, shared by many threads.
+
+mod guard;
+mod slots;
+
+pub use guard::PooledConnection;
+
+use crate::{Connection, Error, OpenFlags, Result, Transaction, TransactionBehavior};
+use slots::{Counters, Slots};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+use std::time::Duration;
+
+type OnOpen = dyn Fn(&Connection) -> Result<()> + Send + Sync;
+
+/// A pool of connections to one database file in WAL mode: one writer and N read-only readers,
+/// so reads run in parallel with each other and with the single writer.
+///
+/// `Pool` is `Send + Sync` and cheap to clone (clones share the connections). Checkouts wait up
+/// to the pool's timeout and then fail with [`Error::PoolTimeout`].
+///
+/// ```
+/// use lite3::Pool;
+///
+/// let dir = std::env::temp_dir().join(format!("lite3-doc-pool-{}", std::process::id()));
+/// std::fs::create_dir_all(&dir).unwrap();
+/// let pool = Pool::builder(dir.join("app.db")).readers(2).build()?;
+/// pool.write()?.execute("CREATE TABLE t(x)", ())?;
+/// pool.write_tx(|tx| {
+///     tx.execute("INSERT INTO t VALUES (1)", ())?;
+///     Ok(())
+/// })?;
+/// let readers: Vec<_> = (0..2)
+///     .map(|_| {
+///         let pool = pool.clone();
+///         std::thread::spawn(move || pool.read()?.query_row("SELECT count(*) FROM t", (), |r| r.get::<_, i64>(0)))
+///     })
+///     .collect();
+/// for reader in readers {
+///     assert_eq!(reader.join().unwrap()?, 1);
+/// }
+/// # drop(pool); std::fs::remove_dir_all(&dir).unwrap();
+/// # Ok::<(), lite3::Error>(())
+/// ```
+#[derive(Clone)]
+pub struct Pool {
+    shared: Arc<Shared>,
+}
+
+pub(crate) struct Shared {
+    path: PathBuf,
+    timeout: Duration,
+    busy_timeout: Duration,
+    on_open: Option<Arc<OnOpen>>,
+    writer: Slots,
+    readers: Slots,
+    counters: Counters,
+}
+
+/// Configures a [`Pool`]; from [`Pool::builder`].
+///
+/// ```
+/// use std::time::Duration;
+///
+/// let dir = std::env::temp_dir().join(format!("lite3-doc-builder-{}", std::process::id()));
+/// std::fs::create_dir_all(&dir).unwrap();
+/// let pool = lite3::Pool::builder(dir.join("b.db"))
+///     .readers(4)
+///     .timeout(Duration::from_millis(500))
+///     .on_open(|conn| conn.pragma_update(None, "foreign_keys", true))
+///     .build()?;
+/// assert_eq!(pool.read()?.pragma_query_value(None, "foreign_keys", |r| r.get::<_, bool>(0))?, true);
+/// # drop(pool); std::fs::remove_dir_all(&dir).unwrap();
+/// # Ok::<(), lite3::Error>(())
+/// ```
+#[must_use = "a builder does nothing until build() is called"]
+pub struct PoolBuilder {
+    path: PathBuf,
+    readers: usize,
+    timeout: Duration,
+    busy_timeout: Duration,
+    on_open: Option<Arc<OnOpen>>,
+}
+
+impl PoolBuilder {
+    /// Number of read-only connections (default: the available parallelism; at least 1).
+    pub fn readers(mut self, readers: usize) -> Self {
+        self.readers = readers.max(1);
+        self
+    }
+
+    /// How long a checkout waits for a free connection (default 5 s).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// How long SQLite retries when another process holds a lock (default 5 s).
+    pub fn busy_timeout(mut self, timeout: Duration) -> Self {
+        self.busy_timeout = timeout;
+        self
+    }
+
+    /// Runs on every connection the pool opens (pragmas, functions), before first use.
+    pub fn on_open<F>(mut self, f: F) -> Self
+    where
+        F: Fn(&Connection) -> Result<()> + Send + Sync + 'static,
+    {
+        self.on_open = Some(Arc::new(f));
+        self
+    }
+
+    /// Opens the writer, switches the database to WAL mode and prepares the readers (opened on
+    /// first use).
+    ///
+    /// # Errors
+    /// [`Error::InvalidPoolPath`] for in-memory databases (each connection would get its own);
+    /// SQLite's errors opening the file or switching to WAL.
+    pub fn build(self) -> Result<Pool> {
+        check_poolable(&self.path)?;
+        let shared = Shared {
+            path: self.path,
+            timeout: self.timeout,
+            busy_timeout: self.busy_timeout,
+            on_open: self.on_open,
+            writer: Slots::new("writer", 1),
+            readers: Slots::new("reader", self.readers),
+            counters: Counters::default(),
+        };
+        let pool = Pool {
+            shared: Arc::new(shared),
+        };
+        // Open the writer now: it creates the file and switches it to WAL before any reader.
+        drop(pool.write()?);
+        Ok(pool)
+    }
+}
+
+impl std::fmt::Debug for PoolBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PoolBuilder")
+            .field("path", &self.path)
+            .field("readers", &self.readers)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Pool {
+    /// A pool with default settings; see [`Pool::builder`].
+    ///
+    /// ```
+    /// let dir = std::env::temp_dir().join(format!("lite3-doc-pool-open-{}", std::process::id()));
+    /// std::fs::create_dir_all(&dir).unwrap();
+    /// let pool = lite3::Pool::open(dir.join("p.db"))?;
+    /// assert!(pool.metrics().readers >= 1);
+    /// # drop(pool); std::fs::remove_dir_all(&dir).unwrap();
+    /// # Ok::<(), lite3::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// As [`PoolBuilder::build`].
+    pub fn open<P: AsRef<Path>>(path: P) -> Result<Pool> {
+        Pool::builder(path).build()
+    }
+
+    /// Starts configuring a pool for the database file at `path`.
+    pub fn builder<P: AsRef<Path>>(path: P) -> PoolBuilder {
+        let parallelism = std::thread::available_parallelism().map_or(1, usize::from);
+        PoolBuilder {
+            path: path.as_ref().to_path_buf(),
+            readers: parallelism,
+            timeout: Duration::from_secs(5),
+            busy_timeout: Duration::from_secs(5),
+            on_open: None,
+        }
+    }
+
+    /// Checks out a read-only connection.
+    ///
+    /// # Errors
+    /// [`Error::PoolTimeout`] when none is free within the timeout; errors opening one.
+    pub fn read(&self) -> Result<PooledConnection<'_>> {
+        let shared = &*self.shared;
+        let conn = shared
+            .readers
+            .checkout(shared.timeout, &shared.counters, || shared.open_reader())?;
+        Ok(PooledConnection::new(conn, &shared.readers, shared))
+    }
+
+    /// Checks out the writer connection.
+    ///
+    /// # Errors
+    /// [`Error::PoolTimeout`] when it stays busy for the whole timeout; errors reopening it.
+    pub fn write(&self) -> Result<PooledConnection<'_>> {
+        let shared = &*self.shared;
+        let conn = shared
+            .writer
+            .checkout(shared.timeout, &shared.counters, || shared.open_writer())?;
+        Ok(PooledConnection::new(conn, &shared.writer, shared))
+    }
+
+    /// Runs `f` in a `BEGIN IMMEDIATE` transaction on the writer: commits if it returns `Ok`,
+    /// rolls back if it returns `Err` or panics (the panic then continues in the caller).
+    ///
+    /// ```
+    /// let dir = std::env::temp_dir().join(format!("lite3-doc-write-tx-{}", std::process::id()));
+    /// std::fs::create_dir_all(&dir).unwrap();
+    /// let pool = lite3::Pool::open(dir.join("w.db"))?;
+    /// pool.write()?.execute("CREATE TABLE t(x)", ())?;
+    /// let failed: lite3::Result<()> = pool.write_tx(|tx| {
+    ///     tx.execute("INSERT INTO t VALUES (1)", ())?;
+    ///     Err(lite3::Error::QueryReturnedNoRows) // any error rolls back
+    /// });
+    /// assert!(failed.is_err());
+    /// assert_eq!(pool.read()?.query_row("SELECT count(*) FROM t", (), |r| r.get::<_, i64>(0))?, 0);
+    /// # drop(pool); std::fs::remove_dir_all(&dir).unwrap();
+    /// # Ok::<(), lite3::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// Checkout errors, SQLite's errors beginning or committing, and whatever `f` returns.
+    pub fn write_tx<T, F>(&self, f: F) -> Result<T>
+    where
+        F: FnOnce(&mut Transaction<'_>) -> Result<T>,
+    {
+        let mut conn = self.write()?;
+        let mut tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let value = f(&mut tx)?;
+        tx.commit()?;
+        Ok(value)
+    }
+
+    /// Current usage figures.
+    ///
+    /// ```
+    /// let dir = std::env::temp_dir().join(format!("lite3-doc-metrics-{}", std::process::id()));
+    /// std::fs::create_dir_all(&dir).unwrap();
+    /// let pool = lite3::Pool::builder(dir.join("m.db")).readers(3).build()?;
+    /// let guard = pool.read()?;
+    /// let m = pool.metrics();
+    /// assert_eq!((m.in_use, m.readers), (1, 3));
+    /// # drop(guard); drop(pool); std::fs::remove_dir_all(&dir).unwrap();
+    /// # Ok::<(), lite3::Error>(())
+    /// ```
+    #[must_use]
+    pub fn metrics(&self) -> PoolMetrics {
+        let c = &self.shared.counters;
+        PoolMetrics {
+            in_use: c.in_use.load(Ordering::Relaxed),
+            readers: self.shared.readers.capacity(),
+            waits: c.waits.load(Ordering::Relaxed),
+            total_wait: Duration::from_nanos(c.wait_nanos.load(Ordering::Relaxed)),
+            replaced: c.replaced.load(Ordering::Relaxed),
+        }
+    }
+}
+
+impl std::fmt::Debug for Pool {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Pool")
+            .field("path", &self.shared.path)
+            .field("metrics", &self.metrics())
+            .finish()
+    }
+}
+
+/// Usage figures of a [`Pool`], from [`Pool::metrics`].
+///
+/// ```
+/// let m = lite3::PoolMetrics::default();
+/// assert_eq!(m.waits, 0);
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct PoolMetrics {
+    /// Connections checked out right now (readers and writer).
+    pub in_use: usize,
+    /// Reader connections the pool may hold.
+    pub readers: usize,
+    /// Checkouts that had to wait (including those that timed out).
+    pub waits: u64,
+    /// Time spent waiting by checkouts that got a connection.
+    pub total_wait: Duration,
+    /// Connections closed and replaced after a fatal error or a failed cleanup.
+    pub replaced: u64,
+}
+
+impl Shared {
+    fn open_writer(&self) -> Result<Connection> {
+        let conn = Connection::open_with_flags(&self.path, OpenFlags::default())?;
+        let conn = self.prepare(conn)?;
+        let mode: String = conn.pragma_query_value(None, "journal_mode", |r| r.get(0))?;
+        if !mode.eq_ignore_ascii_case("wal") {
+            conn.pragma_update(None, "journal_mode", "WAL")?;
+            let mode: String = conn.pragma_query_value(None, "journal_mode", |r| r.get(0))?;
+            if !mode.eq_ignore_ascii_case("wal") {
+                return Err(Error::InvalidPoolPath {
+                    path: self.path.display().to_string(),
+                    reason: "the database cannot switch to WAL mode",
+                });
+            }
+        }
+        Ok(conn)
+    }
+
+    fn open_reader(&self) -> Result<Connection> {
+        let conn = Connection::open_with_flags(&self.path, OpenFlags::READ_ONLY | OpenFlags::URI)?;
+        self.prepare(conn)
+    }
+
+    fn prepare(&self, conn: Connection) -> Result<Connection> {
+        conn.busy_timeout(self.busy_timeout)?;
+        if let Some(on_open) = &self.on_open {
+            on_open(&conn)?;
+        }
+        Ok(conn)
+    }
+}
+
+/// Each pooled connection to `:memory:` would get its own empty database, and a shared
+/// in-memory database cannot use WAL; refuse rather than hand out databases that differ.
+fn check_poolable(path: &Path) -> Result<()> {
+    let text = path.to_string_lossy();
+    let in_memory = text.is_empty()
+        || text == ":memory:"
+        || (text.starts_with("file:")
+            && (text.contains("mode=memory") || text.starts_with("file::memory:")));
+    if in_memory {
+        return Err(Error::InvalidPoolPath {
+            path: text.into_owned(),
+            reason: "in-memory databases cannot be pooled (each connection would see its own \
+                     database, and WAL needs a file); use a file, or a Worker for one connection",
+        });
+    }
+    Ok(())
+}

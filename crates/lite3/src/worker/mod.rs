@@ -1,0 +1,316 @@
+//! [`Worker`]: a connection owned by one thread, used from any thread by sending it closures.
+
+mod queue;
+mod reply;
+mod runner;
+
+use crate::{Connection, Error, OpenFlags, Result};
+use parking_lot::Mutex;
+use queue::{Queue, Refused};
+use reply::{Outcome, Reply};
+use runner::{Notifier, Runner};
+use std::future::Future;
+use std::path::{Path, PathBuf};
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context, Poll};
+
+type OnOpen = dyn Fn(&Connection) -> Result<()> + Send + Sync;
+
+/// A connection that lives on a thread of its own; any thread sends it work as closures.
+///
+/// This is the worker-thread pattern for C libraries that must stay on one thread. `Worker` is
+/// `Send + Sync` and cheap to clone; calls from all clones run one at a time, in order, on the
+/// worker's thread. When SQLite itself is single-threaded (the `single-thread` feature, or a
+/// system library built with `SQLITE_THREADSAFE=0`), every Worker runs its calls on one shared
+/// process-wide SQLite thread, and it is the only way to use SQLite at all.
+///
+/// - [`call`](Self::call) blocks until the closure has run and returns its result;
+///   [`call_async`](Self::call_async) returns a future (no runtime needed);
+///   [`try_call`](Self::try_call) fails instead of waiting when the queue is full.
+/// - A panicking closure: any transaction it left open is rolled back, the worker keeps
+///   serving, and the panic is re-raised in the caller.
+/// - Dropping the last clone closes the queue: calls still queued get [`Error::WorkerClosed`],
+///   then the connection is closed and the thread exits (and is joined).
+/// - A call must not wait for another call to the same Worker (or, with a single-threaded
+///   SQLite, to any Worker): that call could only run after the waiting one, so both would
+///   wait forever.
+///
+/// ```
+/// use lite3::Worker;
+///
+/// let worker = Worker::open_in_memory()?;
+/// worker.call(|conn| conn.execute_batch("CREATE TABLE t(x); INSERT INTO t VALUES (1), (2);"))?;
+/// let handles: Vec<_> = (0..4)
+///     .map(|i| {
+///         let worker = worker.clone();
+///         std::thread::spawn(move || worker.call(move |conn| conn.execute("INSERT INTO t VALUES (?1)", (i,))))
+///     })
+///     .collect();
+/// for h in handles {
+///     h.join().unwrap()?;
+/// }
+/// let n: i64 = worker.call(|conn| conn.query_row("SELECT count(*) FROM t", (), |r| r.get(0)))?;
+/// assert_eq!(n, 6);
+/// # Ok::<(), lite3::Error>(())
+/// ```
+#[derive(Clone)]
+pub struct Worker {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    queue: Arc<Queue>,
+    runner: Mutex<Runner>,
+    notifier: Notifier,
+}
+
+impl Drop for Inner {
+    fn drop(&mut self) {
+        for job in self.queue.close() {
+            job(None);
+        }
+        self.runner.get_mut().stop();
+    }
+}
+
+/// Configures a [`Worker`]; from [`Worker::builder`].
+///
+/// ```
+/// let worker = lite3::Worker::builder(":memory:")
+///     .capacity(8)
+///     .on_open(|conn| conn.execute_batch("CREATE TABLE t(x)"))
+///     .build()?;
+/// worker.call(|conn| conn.execute("INSERT INTO t VALUES (1)", ()))?;
+/// # Ok::<(), lite3::Error>(())
+/// ```
+#[must_use = "a builder does nothing until build() is called"]
+pub struct WorkerBuilder {
+    path: PathBuf,
+    flags: OpenFlags,
+    capacity: usize,
+    on_open: Option<Arc<OnOpen>>,
+}
+
+impl WorkerBuilder {
+    /// How many calls may wait in the queue (default 64; at least 1).
+    pub fn capacity(mut self, capacity: usize) -> Self {
+        self.capacity = capacity.max(1);
+        self
+    }
+
+    /// Flags to open the database with (default: read-write, create, URI).
+    pub fn flags(mut self, flags: OpenFlags) -> Self {
+        self.flags = flags;
+        self
+    }
+
+    /// Runs on the connection right after it is opened, on the worker's thread.
+    pub fn on_open<F>(mut self, f: F) -> Self
+    where
+        F: Fn(&Connection) -> Result<()> + Send + Sync + 'static,
+    {
+        self.on_open = Some(Arc::new(f));
+        self
+    }
+
+    /// Starts the worker: opens the connection on its thread and waits until it is open.
+    ///
+    /// # Errors
+    /// The errors of opening the database or of `on_open`; [`Error::WorkerSpawn`].
+    pub fn build(self) -> Result<Worker> {
+        let queue = Arc::new(Queue::new(self.capacity));
+        let (path, flags, on_open) = (self.path, self.flags, self.on_open);
+        let runner = Runner::start(
+            &queue,
+            Box::new(move || {
+                let conn = Connection::open_with_flags(&path, flags)?;
+                if let Some(on_open) = on_open {
+                    on_open(&conn)?;
+                }
+                Ok(conn)
+            }),
+        )?;
+        let notifier = runner.notifier();
+        Ok(Worker {
+            inner: Arc::new(Inner {
+                queue,
+                runner: Mutex::new(runner),
+                notifier,
+            }),
+        })
+    }
+}
+
+impl Worker {
+    /// A worker on the database file at `path` (created if missing).
+    ///
+    /// # Errors
+    /// As [`WorkerBuilder::build`].
+    pub fn open<P: AsRef<Path>>(path: P) -> Result<Worker> {
+        Worker::builder(path).build()
+    }
+
+    /// A worker on a private in-memory database.
+    ///
+    /// # Errors
+    /// As [`WorkerBuilder::build`].
+    pub fn open_in_memory() -> Result<Worker> {
+        Worker::builder(":memory:").build()
+    }
+
+    /// Starts configuring a worker for `path`.
+    pub fn builder<P: AsRef<Path>>(path: P) -> WorkerBuilder {
+        WorkerBuilder {
+            path: path.as_ref().to_path_buf(),
+            flags: OpenFlags::default(),
+            capacity: 64,
+            on_open: None,
+        }
+    }
+
+    /// Runs `f` on the worker's thread and returns its result, waiting for room in the queue
+    /// and then for the call to finish. A panic in `f` is re-raised here.
+    ///
+    /// ```
+    /// let worker = lite3::Worker::open_in_memory()?;
+    /// let three: i64 = worker.call(|conn| conn.query_row("SELECT 1 + 2", (), |r| r.get(0)))?;
+    /// assert_eq!(three, 3);
+    /// # Ok::<(), lite3::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// What `f` returns; [`Error::WorkerClosed`] if the worker shut down before running it.
+    pub fn call<T, F>(&self, f: F) -> Result<T>
+    where
+        F: FnOnce(&mut Connection) -> Result<T> + Send + 'static,
+        T: Send + 'static,
+    {
+        let reply = Reply::new();
+        match self.inner.queue.push(reply::job(f, &reply)) {
+            Ok(()) => self.inner.notifier.notify(&self.inner.queue),
+            Err(Refused::Closed | Refused::Full(_)) => return Err(Error::WorkerClosed),
+        }
+        reply.wait().into_result()
+    }
+
+    /// Like [`call`](Self::call), but fails at once with [`Error::WorkerQueueFull`] instead of
+    /// waiting for room in the queue.
+    ///
+    /// ```
+    /// let worker = lite3::Worker::open_in_memory()?;
+    /// assert_eq!(worker.try_call(|_| Ok(7))?, 7);
+    /// # Ok::<(), lite3::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::WorkerQueueFull`]; otherwise as [`call`](Self::call).
+    pub fn try_call<T, F>(&self, f: F) -> Result<T>
+    where
+        F: FnOnce(&mut Connection) -> Result<T> + Send + 'static,
+        T: Send + 'static,
+    {
+        let reply = Reply::new();
+        match self.inner.queue.try_push(reply::job(f, &reply)) {
+            Ok(()) => self.inner.notifier.notify(&self.inner.queue),
+            Err(Refused::Full(_)) => {
+                return Err(Error::WorkerQueueFull {
+                    capacity: self.inner.queue.capacity(),
+                });
+            }
+            Err(Refused::Closed) => return Err(Error::WorkerClosed),
+        }
+        reply.wait().into_result()
+    }
+
+    /// Runs `f` on the worker's thread; the returned future resolves to its result. It needs no
+    /// particular async runtime. The call is queued when the future is first polled; a full
+    /// queue makes the future wait (without blocking the executor) until there is room.
+    ///
+    /// ```
+    /// # fn block_on<F: std::future::Future>(f: F) -> F::Output {
+    /// #     use std::task::{Context, Poll, Wake, Waker};
+    /// #     struct Thread(std::thread::Thread);
+    /// #     impl Wake for Thread { fn wake(self: std::sync::Arc<Self>) { self.0.unpark() } }
+    /// #     let waker = Waker::from(std::sync::Arc::new(Thread(std::thread::current())));
+    /// #     let mut f = std::pin::pin!(f);
+    /// #     loop {
+    /// #         if let Poll::Ready(v) = f.as_mut().poll(&mut Context::from_waker(&waker)) { return v; }
+    /// #         std::thread::park();
+    /// #     }
+    /// # }
+    /// let worker = lite3::Worker::open_in_memory()?;
+    /// let answer = block_on(worker.call_async(|conn| conn.query_row("SELECT 42", (), |r| r.get::<_, i64>(0))))?;
+    /// assert_eq!(answer, 42);
+    /// # Ok::<(), lite3::Error>(())
+    /// ```
+    pub fn call_async<T, F>(&self, f: F) -> CallFuture<T>
+    where
+        F: FnOnce(&mut Connection) -> Result<T> + Send + 'static,
+        T: Send + 'static,
+    {
+        let reply = Reply::new();
+        let job = reply::job(f, &reply);
+        CallFuture {
+            job: Some(job),
+            queue: Arc::clone(&self.inner.queue),
+            notifier: self.inner.notifier,
+            reply,
+        }
+    }
+}
+
+impl std::fmt::Debug for Worker {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Worker")
+            .field("capacity", &self.inner.queue.capacity())
+            .finish_non_exhaustive()
+    }
+}
+
+impl std::fmt::Debug for WorkerBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WorkerBuilder")
+            .field("path", &self.path)
+            .field("capacity", &self.capacity)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The result of [`Worker::call_async`]. It does not keep the worker alive: if the last
+/// `Worker` is dropped first, it resolves to [`Error::WorkerClosed`].
+#[must_use = "the call is only queued when the future is polled"]
+pub struct CallFuture<T> {
+    job: Option<queue::Job>,
+    queue: Arc<Queue>,
+    notifier: Notifier,
+    reply: Arc<Reply<T>>,
+}
+
+impl<T> Future for CallFuture<T> {
+    type Output = Result<T>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Result<T>> {
+        let this = &mut *self;
+        if let Some(job) = this.job.take() {
+            match this.queue.poll_push(job, cx) {
+                Poll::Ready(Ok(())) => this.notifier.notify(&this.queue),
+                Poll::Ready(Err(Refused::Full(job))) => {
+                    this.job = Some(job);
+                    return Poll::Pending;
+                }
+                Poll::Ready(Err(Refused::Closed)) => return Poll::Ready(Err(Error::WorkerClosed)),
+                Poll::Pending => return Poll::Pending,
+            }
+        }
+        this.reply.poll(cx).map(Outcome::into_result)
+    }
+}
+
+impl<T> std::fmt::Debug for CallFuture<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CallFuture")
+            .field("queued", &self.job.is_none())
+            .finish_non_exhaustive()
+    }
+}
