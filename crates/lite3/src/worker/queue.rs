@@ -91,8 +91,17 @@ impl Queue {
         Ok(())
     }
 
-    /// The next job, waiting for one; `None` once the queue is closed.
+    /// The next job, waiting for one; `None` once the queue is closed. Spins briefly before
+    /// parking, since callers often send the next call right after the last one returned.
     pub(crate) fn pop(&self) -> Option<Job> {
+        for _ in 0..super::reply::SPINS {
+            if let Some(state) = self.state.try_lock()
+                && (state.closed || !state.jobs.is_empty())
+            {
+                break;
+            }
+            std::hint::spin_loop();
+        }
         let mut state = self.state.lock();
         loop {
             if state.closed {
