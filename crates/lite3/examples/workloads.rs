@@ -4,13 +4,17 @@
 //! `cargo run --release -p lite3 --example workloads -- /tmp/bench.db [N]`
 //!
 //! Prints `# sqlite <version> <options>` and then `W<n> <name> <elapsed_ms> <checksum>` per
-//! workload.
+//! workload. `LITE3_NO_MEMORY_COUNTING=1` leaves SQLite's allocations uncounted.
 
 use lite3::Connection;
 use std::fmt::Write as _;
 use std::time::Instant;
 
 fn main() -> lite3::Result<()> {
+    // To measure what counting C allocations costs, run once with and once without it.
+    if std::env::var_os("LITE3_NO_MEMORY_COUNTING").is_some() {
+        lite3::disable_memory_counting();
+    }
     let mut args = std::env::args().skip(1);
     let path = args.next().expect("usage: workloads DB_PATH [N]");
     let n: u64 = args
@@ -34,6 +38,13 @@ fn main() -> lite3::Result<()> {
     report(2, "point_select", || point_select(&conn, n))?;
     report(3, "scan", || scan(&conn))?;
     report(4, "tiny_query", || tiny_query(&conn, n))?;
+    match lite3::memory() {
+        Some(m) => println!(
+            "# C memory: high-water {} bytes, {} allocations",
+            m.high_water, m.allocations
+        ),
+        None => println!("# C memory: not counted"),
+    }
     Ok(())
 }
 

@@ -44,6 +44,7 @@ pub struct Connection {
     cache: RefCell<StatementCache>,
     raw: RawConnection,
     busy_handler: RefCell<Option<BoxedCallback>>,
+    profiler: RefCell<Option<BoxedCallback>>,
 }
 
 impl Connection {
@@ -99,6 +100,7 @@ impl Connection {
             cache: StatementCache::new(DEFAULT_CAPACITY),
             raw,
             busy_handler: RefCell::new(None),
+            profiler: RefCell::new(None),
         })
     }
 
@@ -421,6 +423,10 @@ impl Connection {
         Ok(())
     }
 
+    pub(crate) fn replace_profiler(&self, owner: Option<BoxedCallback>) {
+        self.profiler.replace(owner);
+    }
+
     /// A handle that can interrupt this connection's running statement from any thread.
     ///
     /// ```
@@ -454,6 +460,7 @@ impl Connection {
             cache,
             raw,
             busy_handler,
+            profiler,
         } = self;
         let capacity = cache.borrow().capacity();
         drop(cache);
@@ -463,6 +470,7 @@ impl Connection {
                     cache: StatementCache::new(capacity),
                     raw,
                     busy_handler,
+                    profiler,
                 },
                 error,
             )

@@ -54,11 +54,21 @@
 //! A panic inside a user callback never crosses into C: it is caught, the SQLite call fails,
 //! and the panic resumes in the caller's frame once SQLite has returned.
 //!
+//! ## Memory
+//!
+//! SQLite's allocator runs through counting hooks installed before SQLite initialises:
+//! [`memory()`] reports the C side's bytes in use, high-water mark and allocation counts, which
+//! Rust's allocator statistics cannot see. [`Connection::status`] and [`Statement::counters`]
+//! give per-connection and per-statement figures, and [`Connection::profile`] times every
+//! statement.
+//!
 //! ## Features
 //!
 //! `vendored` (default) compiles the pinned SQLite 3.54 (SQLite3 Multiple Ciphers) amalgamation;
 //! `system` links the system `libsqlite3` (at least 3.40); `single-thread` builds it with
-//! `SQLITE_THREADSAFE=0`; `buildtime-bindgen` regenerates the bindings at build time.
+//! `SQLITE_THREADSAFE=0`; `buildtime-bindgen` regenerates the bindings at build time;
+//! `tracing` adds `Connection::trace_statements`; `fault-injection` adds `lite3::fault`, which
+//! makes the Nth SQLite allocation fail, for out-of-memory tests.
 #![deny(unsafe_code)]
 #![warn(missing_docs)]
 
@@ -68,6 +78,7 @@ mod error;
 mod functions;
 mod interrupt;
 mod limits;
+mod memory;
 mod open_flags;
 mod params;
 // A pool hands connections between threads, which a single-threaded SQLite forbids.
@@ -78,6 +89,7 @@ mod raw;
 mod rows;
 mod sql_text;
 mod statement;
+mod status;
 mod transaction;
 pub mod types;
 mod worker;
@@ -88,12 +100,16 @@ pub use error::{Error, ErrorCode, Result, SqliteError};
 pub use functions::{Context, FunctionFlags};
 pub use interrupt::InterruptHandle;
 pub use limits::Limit;
+#[cfg(feature = "fault-injection")]
+pub use memory::fault;
+pub use memory::{MemoryStats, disable_memory_counting, memory, reset_high_water};
 pub use open_flags::OpenFlags;
 pub use params::{Params, ParamsFromIter, params_from_iter};
 #[cfg(not(feature = "single-thread"))]
 pub use pool::{Pool, PoolBuilder, PoolMetrics, PooledConnection};
 pub use rows::{MappedRows, Row, RowIndex, Rows};
 pub use statement::Statement;
+pub use status::{ConnectionStatus, StatementCounters};
 pub use transaction::{Savepoint, Transaction, TransactionBehavior};
 pub use types::{FromSql, Null, ToSql, Value, ValueRef};
 pub use worker::{CallFuture, Worker, WorkerBuilder};

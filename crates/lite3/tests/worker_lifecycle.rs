@@ -1,8 +1,8 @@
 //! Creating and dropping Workers leaves no threads, file descriptors or C memory behind. Its own
-//! test binary, so no other test's threads disturb the counts, and so SQLite's memory statistics
-//! can be switched on before SQLite initialises.
+//! test binary, so no other test's threads or connections disturb the counts.
 
 use lite3::Worker;
+use std::time::{Duration, Instant};
 
 fn count(dir: &str) -> usize {
     std::fs::read_dir(dir)
@@ -10,52 +10,63 @@ fn count(dir: &str) -> usize {
         .unwrap_or(0)
 }
 
-/// Bytes SQLite has allocated and not freed (needs memory statistics, switched on below).
-fn c_bytes_in_use() -> i64 {
-    // SAFETY: no preconditions.
-    unsafe { lite3::ffi::sqlite3_memory_used() }
+/// The count in `dir` once it is back at `expected`, or after 2 s: a joined thread's kernel task
+/// can linger in /proc for a moment after `join` returns.
+fn settled_count(dir: &str, expected: usize) -> usize {
+    let deadline = Instant::now() + Duration::from_secs(2);
+    loop {
+        let now = count(dir);
+        if now == expected || Instant::now() > deadline {
+            return now;
+        }
+        std::thread::sleep(Duration::from_millis(1));
+    }
+}
+
+/// Bytes SQLite has allocated and not freed, from lite3's counting hooks.
+fn c_bytes_in_use() -> u64 {
+    lite3::memory()
+        .expect("lite3's counting hooks are installed")
+        .bytes_in_use
 }
 
 #[test]
 fn a_thousand_create_drop_cycles_return_threads_fds_and_c_memory_to_baseline() {
-    // lite3 compiles SQLite with SQLITE_DEFAULT_MEMSTATUS=0; statistics can still be switched
-    // on before SQLite initialises, which nothing in this process has done yet.
-    // SAFETY: sqlite3_config is called before sqlite3_initialize, from the only running test.
-    let rc = unsafe {
-        lite3::ffi::sqlite3_config(lite3::ffi::SQLITE_CONFIG_MEMSTATUS, 1 as std::ffi::c_int)
-    };
-    assert_eq!(rc, lite3::ffi::SQLITE_OK);
     let dir = std::env::temp_dir().join(format!("lite3-worker-cycles-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join("cycles.db");
+    let _ = std::fs::remove_file(&path);
     // Warm up: the first Worker may start the shared SQLite thread of single-threaded builds.
-    drop(Worker::open(&path).unwrap());
+    Worker::open(&path)
+        .unwrap()
+        .call(|conn| conn.execute_batch("CREATE TABLE t(x)"))
+        .unwrap();
+    let linux = cfg!(target_os = "linux");
     let (threads, fds, c_bytes) = (
         count("/proc/self/task"),
         count("/proc/self/fd"),
         c_bytes_in_use(),
     );
-    assert!(c_bytes > 0, "memory statistics are on");
     for i in 0..1_000 {
         let worker = Worker::open(&path).unwrap();
         worker
-            .call(move |conn| {
-                conn.execute_batch(&format!(
-                    "CREATE TABLE IF NOT EXISTS t(x); INSERT INTO t VALUES ({i})"
-                ))
-            })
+            .call(move |conn| conn.execute("INSERT INTO t VALUES (?1)", (i,)))
             .unwrap();
         drop(worker);
-        if cfg!(target_os = "linux") {
+        if linux {
             assert_eq!(
-                count("/proc/self/task"),
+                settled_count("/proc/self/task", threads),
                 threads,
                 "thread count grew at cycle {i}"
             );
         }
     }
-    if cfg!(target_os = "linux") {
-        assert_eq!(count("/proc/self/fd"), fds, "file descriptors leaked");
+    if linux {
+        assert_eq!(
+            settled_count("/proc/self/fd", fds),
+            fds,
+            "file descriptors leaked"
+        );
     }
     assert_eq!(c_bytes_in_use(), c_bytes, "C memory grew over 1,000 cycles");
     let rows = Worker::open(&path)

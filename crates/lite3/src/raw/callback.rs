@@ -5,12 +5,12 @@
 //! thread that made the SQLite call, so a thread-local connects the two.
 
 use std::any::Any;
-use std::cell::RefCell;
+use std::cell::Cell;
 use std::ffi::c_void;
 use std::panic::{self, AssertUnwindSafe};
 
 thread_local! {
-    static PARKED_PANIC: RefCell<Option<Box<dyn Any + Send>>> = const { RefCell::new(None) };
+    static PARKED_PANIC: Cell<Option<Box<dyn Any + Send>>> = const { Cell::new(None) };
 }
 
 /// Runs `f`; on panic parks the payload and returns `None`.
@@ -20,16 +20,16 @@ pub(crate) fn catch<R>(f: impl FnOnce() -> R) -> Option<R> {
     match panic::catch_unwind(AssertUnwindSafe(f)) {
         Ok(value) => Some(value),
         Err(payload) => {
-            PARKED_PANIC.with(|slot| *slot.borrow_mut() = Some(payload));
+            PARKED_PANIC.with(|slot| slot.set(Some(payload)));
             None
         }
     }
 }
 
-/// Resumes a panic parked by a callback during the SQLite call that just failed.
-#[cold]
+/// Resumes a panic parked by a callback during the SQLite call that just returned.
+#[inline]
 pub(crate) fn resume_parked_panic() {
-    if let Some(payload) = PARKED_PANIC.with(|slot| slot.borrow_mut().take()) {
+    if let Some(payload) = PARKED_PANIC.with(Cell::take) {
         panic::resume_unwind(payload);
     }
 }
@@ -38,6 +38,18 @@ pub(crate) fn resume_parked_panic() {
 /// where SQLite or our own `Drop` frees a closure: nobody is there to receive the panic).
 pub(crate) fn drop_quietly<T>(value: T) {
     let _ = panic::catch_unwind(AssertUnwindSafe(move || drop(value)));
+}
+
+/// As [`resume_parked_panic`], for paths that run in `Drop` (statement reset and finalise, where
+/// SQLite reports finished statements to the profiler): while the thread is already unwinding a
+/// second panic would abort, so the parked one is dropped instead.
+#[inline]
+pub(crate) fn resume_parked_panic_unless_unwinding() {
+    if std::thread::panicking() {
+        drop(PARKED_PANIC.with(Cell::take));
+    } else {
+        resume_parked_panic();
+    }
 }
 
 /// A heap-allocated closure handed to SQLite as `void*`, freed when this owner drops. The owner

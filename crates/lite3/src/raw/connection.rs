@@ -51,6 +51,7 @@ unsafe impl Send for RawConnection {}
 impl RawConnection {
     /// Opens `path` with `flags`; on failure, reads the message and closes the half-made handle.
     pub(crate) fn open(path: &CStr, flags: c_int, vfs: Option<&CStr>) -> Result<Self> {
+        super::alloc::ensure_installed();
         let pinned_to_sqlite_thread = library_is_single_threaded();
         if pinned_to_sqlite_thread && !on_the_sqlite_thread() {
             return Err(Error::SingleThreaded);
@@ -194,6 +195,15 @@ impl RawConnection {
             -1 => None,
             n => Some(n == 1),
         }
+    }
+
+    /// `sqlite3_db_status(op)`: the current value and the high-water mark (not reset).
+    pub(crate) fn db_status(&self, op: c_int) -> (i64, i64) {
+        let (mut current, mut high) = (0, 0);
+        // SAFETY: `db` is open; both outputs are valid for writing; an unknown `op` only
+        // returns an error code, which leaves them at 0.
+        unsafe { ffi::sqlite3_db_status(self.as_ptr(), op, &mut current, &mut high, 0) };
+        (i64::from(current), i64::from(high))
     }
 
     /// Reads a run-time limit (`SQLITE_LIMIT_*`) without changing it.

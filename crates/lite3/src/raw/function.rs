@@ -266,3 +266,49 @@ unsafe extern "C" fn busy<F: FnMut(u32) -> bool>(data: *mut c_void, count: c_int
     // A panic stops the waiting (0): the statement fails with SQLITE_BUSY and the panic resumes.
     catch(|| f(u32::try_from(count).unwrap_or(0))).map_or(0, c_int::from)
 }
+
+/// Installs `profile` as the connection's statement profiler (`SQLITE_TRACE_PROFILE`) and returns
+/// its owner, which the caller keeps while it is registered.
+pub(crate) fn set_profiler<F>(
+    conn: &RawConnection,
+    profile: Option<F>,
+) -> Result<Option<BoxedCallback>>
+where
+    F: FnMut(&str, std::time::Duration) + Send + 'static,
+{
+    let owner = profile.map(BoxedCallback::new);
+    type Trace = unsafe extern "C" fn(u32, *mut c_void, *mut c_void, *mut c_void) -> c_int;
+    let (mask, callback, data): (u32, Option<Trace>, _) = match &owner {
+        Some(owner) => (
+            ffi::SQLITE_TRACE_PROFILE as u32,
+            Some(profiled::<F>),
+            owner.as_ptr(),
+        ),
+        None => (0, None, std::ptr::null_mut()),
+    };
+    // SAFETY: the connection is open; `data` is the Box<F> owned by `owner`, kept alive by the
+    // caller while registered.
+    let rc = unsafe { ffi::sqlite3_trace_v2(conn.as_ptr(), mask, callback, data) };
+    conn.check(rc)?;
+    Ok(owner)
+}
+
+unsafe extern "C" fn profiled<F: FnMut(&str, std::time::Duration)>(
+    _event: u32,
+    data: *mut c_void,
+    stmt: *mut c_void,
+    nanos: *mut c_void,
+) -> c_int {
+    // SAFETY: for SQLITE_TRACE_PROFILE, `stmt` is the finished statement and `nanos` points to
+    // an i64 of elapsed nanoseconds; `data` is the live Box<F> registered in `set_profiler`,
+    // called from the one thread using the connection and never re-entrantly.
+    let (f, sql, nanos) = unsafe {
+        let sql = super::optional_str(ffi::sqlite3_sql(stmt.cast())).unwrap_or("");
+        (&mut *data.cast::<F>(), sql, nanos.cast::<i64>().read())
+    };
+    let elapsed = std::time::Duration::from_nanos(u64::try_from(nanos).unwrap_or(0));
+    // A panic is parked and resumes in the caller once the SQLite call that finished the
+    // statement has returned.
+    let _ = catch(|| f(sql, elapsed));
+    0
+}

@@ -5,9 +5,11 @@
     reason = "the FFI layer; every block carries a SAFETY comment"
 )]
 
+pub(crate) mod alloc;
 pub(crate) mod callback;
 pub(crate) mod connection;
 pub(crate) mod error;
+pub(crate) mod fault;
 pub(crate) mod function;
 pub(crate) mod statement;
 

@@ -67,7 +67,11 @@ impl RawStatement {
         // SAFETY: the statement is valid and its connection is open and used by this thread.
         match unsafe { ffi::sqlite3_step(self.as_ptr()) } {
             ffi::SQLITE_ROW => Ok(true),
-            ffi::SQLITE_DONE => Ok(false),
+            ffi::SQLITE_DONE => {
+                // The profiler, if any, has just seen the statement finish.
+                super::callback::resume_parked_panic();
+                Ok(false)
+            }
             rc => Err(self.step_error(conn, rc)),
         }
     }
@@ -90,6 +94,7 @@ impl RawStatement {
     pub(crate) fn reset(&self) {
         // SAFETY: the statement is valid.
         unsafe { ffi::sqlite3_reset(self.as_ptr()) };
+        super::callback::resume_parked_panic_unless_unwinding();
     }
 
     #[inline]
@@ -232,6 +237,12 @@ impl RawStatement {
         Some(text)
     }
 
+    /// `sqlite3_stmt_status(op)`, optionally resetting the counter.
+    pub(crate) fn status(&self, op: c_int, reset: bool) -> i64 {
+        // SAFETY: the statement is valid; an unknown `op` returns 0.
+        i64::from(unsafe { ffi::sqlite3_stmt_status(self.as_ptr(), op, c_int::from(reset)) })
+    }
+
     pub(crate) fn readonly(&self) -> bool {
         // SAFETY: the statement is valid.
         unsafe { ffi::sqlite3_stmt_readonly(self.as_ptr()) != 0 }
@@ -242,6 +253,7 @@ impl Drop for RawStatement {
     fn drop(&mut self) {
         // SAFETY: valid and finalised once; its connection is still open (invariant).
         unsafe { ffi::sqlite3_finalize(self.as_ptr()) };
+        super::callback::resume_parked_panic_unless_unwinding();
     }
 }
 
