@@ -3,12 +3,6 @@
 
 #[path = "../../crates/lite3-sys/build/bindgen_config.rs"]
 mod bindgen_config;
-#[path = "../../crates/lite3-sys/build/version.rs"]
-#[allow(
-    dead_code,
-    reason = "shared with the build script, which uses all of it"
-)]
-mod version;
 
 use crate::{cmd, libclang};
 use std::fs;
@@ -129,8 +123,8 @@ fn system(dir: &Path, explicit_header: Option<PathBuf>, check: bool) -> Result<T
 fn header_version(header: &Path) -> Result<String, String> {
     let text =
         fs::read_to_string(header).map_err(|e| format!("cannot read {}: {e}", header.display()))?;
-    let version =
-        version::Version::from_header(&text).map_err(|e| format!("{}: {e}", header.display()))?;
+    let version = crate::version::Version::from_header(&text)
+        .map_err(|e| format!("{}: {e}", header.display()))?;
     Ok(version.to_string())
 }
 

@@ -3,8 +3,21 @@
 #![forbid(unsafe_code)]
 
 mod bindings;
+mod ci;
 mod cmd;
+mod deny;
+mod dist;
+mod elf;
+mod leak;
 mod libclang;
+mod tools;
+// SQLite version parsing, shared with lite3-sys's build script.
+#[path = "../../crates/lite3-sys/build/version.rs"]
+#[allow(
+    dead_code,
+    reason = "shared with the build script, which uses all of it"
+)]
+mod version;
 
 use std::process::ExitCode;
 
@@ -14,12 +27,32 @@ usage: cargo xtask <task> [options]
 tasks:
   bindings [--check] [--system-header PATH]
         regenerate the committed bindgen output in crates/lite3-sys/src/bindings/
-        (--check: fail if it is stale instead of writing)";
+        (--check: fail if it is stale instead of writing)
+  dist [--target T]... [--install]
+        static release builds of `lite3` (default: x86_64 and aarch64 musl; zig cross-compiles),
+        checked static from the ELF headers, smoke-tested (aarch64 under qemu), packed into
+        target/dist/lite3-<version>-<target>.tar.gz with SHA256SUMS
+  leak [--self-test] [--install]
+        the leak-stress workload under valgrind and AddressSanitizer/LeakSanitizer;
+        --self-test plants a leak and passes only if both tools catch it
+  deny [--install]
+        cargo-deny licences, bans, sources (and advisories when reachable); the vendored
+        SQLite against vendor/sqlite3mc/CVES.txt
+  ci [--install]
+        the whole CI gate: fmt, clippy, tests (vendored, system, single-thread, OOM), bindings,
+        deny, leak (and its self-test), dist for the native target
+
+--install lets a task install what it lacks (rustup targets, Debian packages, PyPI packages
+into target/tools, cargo tools), saying what it installs.";
 
 fn main() -> ExitCode {
     let mut args = std::env::args().skip(1);
     let result = match args.next().as_deref() {
         Some("bindings") => bindings::run(args.collect()),
+        Some("dist") => dist::run(args.collect()),
+        Some("leak") => leak::run(args.collect()),
+        Some("deny") => deny::run(args.collect()),
+        Some("ci") => ci::run(args.collect()),
         None | Some("help" | "-h" | "--help") => {
             println!("{TASKS}");
             return ExitCode::SUCCESS;

@@ -1,0 +1,100 @@
+//! A workload for the leak checkers (`cargo xtask leak`): every kind of C object lite3 owns is
+//! created, used on success and error paths, and dropped. `--leak-on-purpose` also leaks one
+//! statement and one `sqlite3_malloc` block through the raw API, so the checkers can prove they
+//! would notice.
+
+use lite3::{Connection, FunctionFlags, TransactionBehavior, Worker, ffi};
+use std::panic::{AssertUnwindSafe, catch_unwind};
+
+fn round(i: i64) -> lite3::Result<()> {
+    let mut conn = Connection::open_in_memory()?;
+    conn.execute_batch("CREATE TABLE t(id INTEGER PRIMARY KEY, name TEXT UNIQUE, data BLOB)")?;
+    conn.create_scalar_function("twice", 1, FunctionFlags::DETERMINISTIC, |ctx| {
+        Ok(ctx.get::<i64>(0)? * 2)
+    })?;
+    conn.create_scalar_function(
+        "boom",
+        0,
+        FunctionFlags::empty(),
+        |_| -> lite3::Result<i64> { panic!("boom") },
+    )?;
+    conn.busy_handler(Some(|n: u32| n < 3))?;
+    conn.profile(Some(|_: &str, _: std::time::Duration| {}))?;
+    let mut tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    for k in 0..20 {
+        tx.execute(
+            "INSERT INTO t(name, data) VALUES (?1, ?2)",
+            (format!("n{i}-{k}"), vec![k as u8; 100]),
+        )?;
+    }
+    {
+        let sp = tx.savepoint()?;
+        sp.execute("DELETE FROM t", ())?;
+    }
+    tx.commit()?;
+    let dup = conn.execute("INSERT INTO t(name) VALUES (?1)", (format!("n{i}-0"),));
+    assert!(dup.is_err());
+    assert!(conn.execute("SELECT 1\0", ()).is_err());
+    assert!(conn.prepare("SELECT * FROM missing").is_err());
+    let mut stmt = conn.prepare("SELECT twice(id), name, data FROM t ORDER BY id")?;
+    let mut rows = stmt.query(())?;
+    while let Some(row) = rows.next()? {
+        let _: (i64, &str, &[u8]) = (row.get(0)?, row.get(1)?, row.get(2)?);
+    }
+    drop(rows);
+    drop(stmt);
+    let _ = catch_unwind(AssertUnwindSafe(|| {
+        conn.query_row("SELECT boom()", (), |r| r.get::<_, i64>(0))
+    }));
+    let handle = conn.interrupt_handle();
+    std::thread::spawn(move || handle.interrupt())
+        .join()
+        .expect("interrupt thread");
+    conn.close().map_err(|(_, e)| e)?;
+
+    let worker = Worker::open_in_memory()?;
+    let n: i64 = worker.call(|conn| conn.query_row("SELECT 40 + 2", (), |r| r.get(0)))?;
+    assert_eq!(n, 42);
+    Ok(())
+}
+
+fn leak_on_purpose() {
+    let conn = Connection::open_in_memory().expect("open");
+    let mut stmt = std::ptr::null_mut();
+    // SAFETY: the handle is open; the statement is deliberately never finalised.
+    let rc = unsafe {
+        ffi::sqlite3_prepare_v2(
+            conn.handle(),
+            c"SELECT 1".as_ptr(),
+            -1,
+            &mut stmt,
+            std::ptr::null_mut(),
+        )
+    };
+    assert_eq!(rc, ffi::SQLITE_OK);
+    // SAFETY: a plain allocation, deliberately never freed.
+    let block = unsafe { ffi::sqlite3_malloc(64) };
+    assert!(!block.is_null());
+    drop(conn); // close_v2 leaves a zombie connection behind the unfinalised statement
+    println!("leaked one statement and one sqlite3_malloc block on purpose");
+}
+
+fn main() -> lite3::Result<()> {
+    // The workload panics on purpose inside a user function; keep the output quiet.
+    std::panic::set_hook(Box::new(|_| {}));
+    let rounds = std::env::args()
+        .filter_map(|a| a.parse().ok())
+        .next()
+        .unwrap_or(100);
+    for i in 0..rounds {
+        round(i)?;
+    }
+    if std::env::args().any(|a| a == "--leak-on-purpose") {
+        leak_on_purpose();
+    }
+    println!(
+        "{rounds} rounds done; C bytes in use: {:?}",
+        lite3::memory().map(|m| m.bytes_in_use)
+    );
+    Ok(())
+}

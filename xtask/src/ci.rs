@@ -1,0 +1,141 @@
+//! `cargo xtask ci [--install]`: the whole gate CI runs, in one command, with each step's time.
+
+use crate::cmd;
+use std::process::Command;
+use std::time::Instant;
+
+/// A step: a cargo command, or another xtask task.
+enum Step {
+    Cargo(&'static [&'static str]),
+    Task(
+        fn(Vec<String>) -> Result<(), String>,
+        &'static [&'static str],
+    ),
+}
+
+const STEPS: &[(&str, Step)] = &[
+    ("format", Step::Cargo(&["fmt", "--all", "--check"])),
+    (
+        "clippy",
+        Step::Cargo(&[
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--locked",
+            "--",
+            "-D",
+            "warnings",
+        ]),
+    ),
+    (
+        "tests, vendored SQLite",
+        Step::Cargo(&["test", "--workspace", "--locked"]),
+    ),
+    (
+        "tests, system libsqlite3",
+        Step::Cargo(&[
+            "test",
+            "-p",
+            "lite3-sys",
+            "-p",
+            "lite3",
+            "--features",
+            "lite3/system",
+            "--locked",
+        ]),
+    ),
+    (
+        "tests, system libsqlite3 with bindings generated at build time",
+        Step::Cargo(&[
+            "test",
+            "-p",
+            "lite3-sys",
+            "--features",
+            "system,buildtime-bindgen",
+            "--locked",
+        ]),
+    ),
+    (
+        "tests, single-thread SQLite (SQLITE_THREADSAFE=0)",
+        Step::Cargo(&[
+            "test",
+            "-p",
+            "lite3-sys",
+            "-p",
+            "lite3",
+            "--features",
+            "lite3/single-thread",
+            "--locked",
+            "--test",
+            "raw_api",
+            "--test",
+            "single_thread",
+            "--test",
+            "worker",
+            "--test",
+            "worker_lifecycle",
+        ]),
+    ),
+    (
+        "tests, out-of-memory sweep and tracing",
+        Step::Cargo(&[
+            "test",
+            "-p",
+            "lite3",
+            "--features",
+            "fault-injection,tracing",
+            "--locked",
+            "--test",
+            "oom_sweep",
+            "--test",
+            "observability",
+        ]),
+    ),
+    (
+        "bindings are fresh",
+        Step::Task(crate::bindings::run, &["--check"]),
+    ),
+    ("supply chain", Step::Task(crate::deny::run, &[])),
+    ("leak checks", Step::Task(crate::leak::run, &[])),
+    (
+        "leak checks catch a planted leak",
+        Step::Task(crate::leak::run, &["--self-test"]),
+    ),
+    (
+        "static release build, native target",
+        Step::Task(crate::dist::run, &["--target", "x86_64-unknown-linux-musl"]),
+    ),
+];
+
+pub fn run(args: Vec<String>) -> Result<(), String> {
+    let install = args.iter().any(|a| a == "--install");
+    if let Some(other) = args.iter().find(|a| *a != "--install") {
+        return Err(format!("ci: unknown option {other:?}"));
+    }
+    let root = cmd::workspace_root();
+    let start = Instant::now();
+    let mut times = Vec::new();
+    for (name, step) in STEPS {
+        println!("\n=== {name}");
+        let began = Instant::now();
+        match step {
+            Step::Cargo(args) => {
+                cmd::run(Command::new(cmd::cargo()).args(*args).current_dir(&root))
+            }
+            Step::Task(task, args) => {
+                let mut args: Vec<String> = args.iter().map(|a| (*a).to_owned()).collect();
+                if install && !matches!(*name, "bindings are fresh") {
+                    args.push("--install".into());
+                }
+                task(args)
+            }
+        }
+        .map_err(|e| format!("step '{name}' failed: {e}"))?;
+        times.push((*name, began.elapsed()));
+    }
+    println!("\n=== ci passed in {:.0?}", start.elapsed());
+    for (name, took) in times {
+        println!("  {:>6.1}s  {name}", took.as_secs_f64());
+    }
+    Ok(())
+}
