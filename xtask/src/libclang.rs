@@ -1,52 +1,25 @@
 //! bindgen loads libclang at run time; this finds it, or installs Debian's packages when allowed.
 
 use crate::cmd;
+use crate::tools::Installer;
 use std::path::Path;
-use std::process::Command;
 
 /// Debian packages that give bindgen libclang and clang's own headers (`stdarg.h`).
 pub const DEBIAN_PACKAGES: [&str; 2] = ["libclang1-14", "libclang-common-14-dev"];
 
-/// Makes sure libclang is usable, installing it with apt-get when `install` is true.
+/// Makes sure libclang is usable, installing Debian's packages with apt-get (and saying so)
+/// when `install` is true.
 pub fn ensure(install: bool) -> Result<(), String> {
-    if is_available() {
-        return Ok(());
-    }
-    let how = format!(
-        "install it (Debian: apt-get install --no-install-recommends {}) or set LIBCLANG_PATH",
-        DEBIAN_PACKAGES.join(" ")
-    );
-    if !install || !cmd::exists("apt-get") {
-        return Err(format!(
-            "bindgen needs libclang, which was not found: {how}"
-        ));
-    }
-    eprintln!(
-        "xtask: libclang not found; installing {} with apt-get",
-        DEBIAN_PACKAGES.join(" ")
-    );
-    let apt = |args: &[&str]| {
-        cmd::run(
-            Command::new("apt-get")
-                .args(args)
-                .env("DEBIAN_FRONTEND", "noninteractive"),
-        )
+    let installer = Installer {
+        allowed: install && cmd::exists("apt-get"),
     };
-    let install_args = [
-        &["install", "-y", "-q", "--no-install-recommends"][..],
-        &DEBIAN_PACKAGES[..],
-    ]
-    .concat();
-    if apt(&install_args).is_err() {
-        apt(&["update", "-q"])?;
-        apt(&install_args)?;
-    }
+    installer
+        .apt(&DEBIAN_PACKAGES, is_available())
+        .map_err(|e| format!("bindgen needs libclang: {e}; or set LIBCLANG_PATH"))?;
     if is_available() {
         Ok(())
     } else {
-        Err(format!(
-            "libclang is still not usable after installing: {how}"
-        ))
+        Err("libclang is still not usable after installing it; set LIBCLANG_PATH".into())
     }
 }
 
