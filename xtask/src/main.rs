@@ -2,6 +2,7 @@
 //! One module per task; this file only dispatches.
 #![forbid(unsafe_code)]
 
+mod bench;
 mod bindings;
 mod ci;
 mod cmd;
@@ -38,6 +39,10 @@ tasks:
   deny [--install]
         cargo-deny licences, bans, sources (and advisories when reachable); the vendored
         SQLite against vendor/sqlite3mc/CVES.txt
+  bench [--rows N] [--rounds R] [--import] [--install]
+        `lite3 bench` against the C baseline (xtask/c/workloads.c, same amalgamation and options),
+        alternately; checks checksums agree; prints median ms and the lite3/C ratio per workload;
+        --import also times `lite3 import` against the sqlite3 shell's .import (1,000,000 rows)
   ci [--install]
         the whole CI gate: fmt, clippy, tests (vendored, system, single-thread, OOM), bindings,
         deny, leak (and its self-test), dist for the native target
@@ -49,6 +54,7 @@ fn main() -> ExitCode {
     let mut args = std::env::args().skip(1);
     let result = match args.next().as_deref() {
         Some("bindings") => bindings::run(args.collect()),
+        Some("bench") => bench::run(args.collect()),
         Some("dist") => dist::run(args.collect()),
         Some("leak") => leak::run(args.collect()),
         Some("deny") => deny::run(args.collect()),

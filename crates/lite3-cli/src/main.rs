@@ -1,7 +1,16 @@
-//! `lite3`: query SQLite databases from the shell, through the safe `lite3` API only.
+//! `lite3`: import, query, export, benchmark and inspect SQLite databases, through the safe
+//! `lite3` API only.
 #![forbid(unsafe_code)]
 
+mod bench;
+mod error;
+mod export;
+mod import;
+mod output;
 mod query;
+mod stats;
+
+pub(crate) use error::Error;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -10,7 +19,7 @@ use std::process::ExitCode;
 #[command(
     name = "lite3",
     version,
-    about = "Query SQLite databases (lite3, a Rust binding to SQLite)"
+    about = "Import, query, export and benchmark SQLite databases (lite3)"
 )]
 struct Cli {
     #[command(subcommand)]
@@ -19,14 +28,26 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Run one SQL statement with bound parameters and print its rows as a table.
+    /// Import CSV or NDJSON into a table (created if missing); all-or-nothing.
+    Import(import::Args),
+    /// Run one SQL statement with bound parameters and print its rows.
     Query(query::Args),
+    /// Write a table or a query's rows as CSV, JSON or NDJSON.
+    Export(export::Args),
+    /// Run the standard workloads W1–W4 and print timings and checksums.
+    Bench(bench::Args),
+    /// Show the SQLite version and options, the file's layout and memory figures.
+    Stats(stats::Args),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
+        Command::Import(args) => import::run(&args),
         Command::Query(args) => query::run(&args),
+        Command::Export(args) => export::run(&args),
+        Command::Bench(args) => bench::run(&args),
+        Command::Stats(args) => stats::run(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -8,6 +8,8 @@ mod bindings;
 #[cfg(feature = "vendored")]
 mod checksum;
 mod config;
+#[cfg(feature = "vendored")]
+mod options;
 mod output;
 mod system;
 #[cfg(feature = "vendored")]

@@ -3,10 +3,10 @@
 
 use crate::config::{self, Config, SOURCE_DIR_ENV};
 use crate::version::Version;
-use crate::{Linked, checksum};
+use crate::{Linked, checksum, options};
 use sqlite3mc_src::{HEADER_FILE, SOURCE_FILE};
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 pub fn build(config: &Config) -> Result<Linked, String> {
     let dir = source_dir();
@@ -18,7 +18,8 @@ pub fn build(config: &Config) -> Result<Linked, String> {
     )?;
 
     let options_file = vendor.join("compile-options.txt");
-    let mut options = read_options(&options_file)?;
+    println!("cargo:rerun-if-changed={}", options_file.display());
+    let mut options = options::read(&options_file)?;
     if config.single_thread {
         set_option(&mut options, "SQLITE_THREADSAFE", "0");
     }
@@ -71,36 +72,7 @@ fn source_dir() -> PathBuf {
     }
 }
 
-type Options = Vec<(String, Option<String>)>;
-
-/// One `NAME` or `NAME=value` per line, then an optional `# reason`.
-fn read_options(path: &Path) -> Result<Options, String> {
-    println!("cargo:rerun-if-changed={}", path.display());
-    let text =
-        fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-    let mut options = Options::new();
-    for (number, line) in text.lines().enumerate() {
-        let option = line.split('#').next().unwrap_or_default().trim();
-        if option.is_empty() {
-            continue;
-        }
-        let (name, value) = match option.split_once('=') {
-            Some((name, value)) => (name.trim(), Some(value.trim().to_owned())),
-            None => (option, None),
-        };
-        if name.is_empty() || !name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
-            return Err(format!(
-                "{}:{}: {option:?} is not `NAME` or `NAME=value`",
-                path.display(),
-                number + 1
-            ));
-        }
-        options.push((name.to_owned(), value));
-    }
-    Ok(options)
-}
-
-fn set_option(options: &mut Options, name: &str, value: &str) {
+fn set_option(options: &mut options::Options, name: &str, value: &str) {
     options.retain(|(n, _)| n != name);
     options.push((name.to_owned(), Some(value.to_owned())));
 }

@@ -6,7 +6,7 @@ use crate::raw::RawStatement;
 use crate::raw::statement::Lifetime;
 use crate::rows::{MappedRows, Row, Rows};
 use crate::types::{ToSql, ToSqlOutput, ValueRef};
-use crate::{Error, Result, ffi};
+use crate::{Error, Result};
 use std::ffi::{CString, c_int};
 
 /// A prepared statement. It borrows its [`Connection`], so it cannot outlive it or move to
@@ -151,7 +151,7 @@ impl<'c> Statement<'c> {
     /// # Errors
     /// Parameter errors (SQLite failures show up in [`Rows::next`]).
     pub fn query<P: Params>(&mut self, params: P) -> Result<Rows<'_>> {
-        self.raw.reset();
+        // No reset needed first: every call and every Rows resets the statement when it ends.
         params.__bind(self, Lifetime::Transient)?;
         Ok(Rows::new(self))
     }
@@ -225,7 +225,6 @@ impl<'c> Statement<'c> {
     /// Binds `params` without copying, for steps that all happen before the guard drops; the
     /// caller keeps `params` alive until then.
     fn bind_borrowed<P: Params>(&self, params: &P) -> Result<ResetGuard<'_>> {
-        self.raw.reset();
         match params.__bind(self, Lifetime::Static) {
             Ok(clear_bindings) => Ok(ResetGuard {
                 raw: &self.raw,
@@ -251,10 +250,8 @@ impl<'c> Statement<'c> {
             ToSqlOutput::Borrowed(v) => (*v, lifetime),
             ToSqlOutput::Owned(v) => (v.as_ref(), Lifetime::Transient),
         };
-        let count = self.parameter_count();
-        if index == 0 || index > count {
-            return Err(Error::ParameterIndex { index, count });
-        }
+        // Callers bind indexes they checked against the parameter count (or got from SQLite).
+        debug_assert!(index >= 1 && index <= self.parameter_count());
         let buffer = match value {
             ValueRef::Text(b) | ValueRef::Blob(b) => {
                 self.check_length(value, b.len())?;
@@ -270,7 +267,7 @@ impl<'c> Statement<'c> {
 
     /// Rejects text and blobs SQLite would refuse, before calling it.
     fn check_length(&self, value: ValueRef<'_>, len: usize) -> Result<()> {
-        let limit = self.conn.raw().limit(ffi::SQLITE_LIMIT_LENGTH) as usize;
+        let limit = self.conn.raw().length_limit() as usize;
         if len > limit || len > c_int::MAX as usize {
             let what = if matches!(value, ValueRef::Text(_)) {
                 "text value"

@@ -19,6 +19,9 @@ pub(crate) struct RawConnection {
     pinned_to_sqlite_thread: bool,
     /// A failure that leaves the connection suspect (I/O error, corruption, misuse) was seen.
     failed_fatally: Cell<bool>,
+    /// SQLITE_LIMIT_LENGTH, kept here so binding a value does not ask SQLite every time; only
+    /// `set_limit` changes it.
+    length_limit: Cell<c_int>,
 }
 
 thread_local! {
@@ -69,6 +72,7 @@ impl RawConnection {
             interrupt: Arc::new(InterruptTarget::new(db)),
             pinned_to_sqlite_thread,
             failed_fatally: Cell::new(false),
+            length_limit: Cell::new(0),
         };
         if rc != ffi::SQLITE_OK {
             // `conn`'s Drop closes the failed handle after the message is read.
@@ -77,6 +81,7 @@ impl RawConnection {
         // Extended codes make errors precise (SQLITE_CONSTRAINT_UNIQUE, not just CONSTRAINT).
         // SAFETY: `db` is open.
         unsafe { ffi::sqlite3_extended_result_codes(conn.as_ptr(), 1) };
+        conn.length_limit.set(conn.limit(ffi::SQLITE_LIMIT_LENGTH));
         Ok(conn)
     }
 
@@ -215,7 +220,17 @@ impl RawConnection {
     /// Sets a run-time limit, returning the previous one.
     pub(crate) fn set_limit(&self, id: c_int, value: c_int) -> c_int {
         // SAFETY: `db` is open; SQLite clamps the value to its compile-time maximum.
-        unsafe { ffi::sqlite3_limit(self.as_ptr(), id, value) }
+        let previous = unsafe { ffi::sqlite3_limit(self.as_ptr(), id, value) };
+        if id == ffi::SQLITE_LIMIT_LENGTH {
+            self.length_limit.set(self.limit(id));
+        }
+        previous
+    }
+
+    /// SQLITE_LIMIT_LENGTH, without a call into SQLite.
+    #[inline]
+    pub(crate) fn length_limit(&self) -> c_int {
+        self.length_limit.get()
     }
 
     pub(crate) fn busy_timeout(&self, timeout: Duration) -> Result<()> {

@@ -1,7 +1,7 @@
 //! Trampolines for user callbacks: scalar functions and the busy handler.
 
+use super::RawConnection;
 use super::callback::{BoxedCallback, catch};
-use super::{RawConnection, bytes};
 use crate::types::{FromSql, ToSql, ValueRef};
 use crate::{Error, Result, ffi};
 use std::ffi::{CStr, c_int, c_void};
@@ -69,24 +69,9 @@ impl Context<'_> {
             .args
             .get(i)
             .ok_or_else(|| Error::InvalidColumn(format!("argument {i}")))?;
-        // SAFETY: `value` is an argument SQLite passed to this call, valid until it returns; the
-        // borrow of `self` ends before that. Only the accessor matching the type is called, so
-        // no conversion invalidates an earlier borrow.
-        Ok(unsafe {
-            match ffi::sqlite3_value_type(value) {
-                ffi::SQLITE_INTEGER => ValueRef::Integer(ffi::sqlite3_value_int64(value)),
-                ffi::SQLITE_FLOAT => ValueRef::Real(ffi::sqlite3_value_double(value)),
-                ffi::SQLITE_TEXT => ValueRef::Text(bytes(
-                    ffi::sqlite3_value_text(value),
-                    ffi::sqlite3_value_bytes(value),
-                )),
-                ffi::SQLITE_BLOB => ValueRef::Blob(bytes(
-                    ffi::sqlite3_value_blob(value).cast(),
-                    ffi::sqlite3_value_bytes(value),
-                )),
-                _ => ValueRef::Null,
-            }
-        })
+        // SAFETY: `value` is an argument SQLite passed to this call (a protected value), valid
+        // until the call returns; the borrow of `self` ends before that.
+        Ok(unsafe { super::value_ref(value) })
     }
 
     /// Argument `i` converted to `T`.

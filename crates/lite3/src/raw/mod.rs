@@ -52,3 +52,35 @@ pub(crate) unsafe fn optional_str<'a>(ptr: *const std::ffi::c_char) -> Option<&'
     // SAFETY: guaranteed by the caller.
     unsafe { std::ffi::CStr::from_ptr(ptr) }.to_str().ok()
 }
+
+/// A value as SQLite holds it, read through the `sqlite3_value_*` accessors. Only the accessor
+/// matching the value's storage class is called, so SQLite never converts it, and earlier borrows
+/// of it stay valid.
+///
+/// # Safety
+/// `value` is a live `sqlite3_value` that stays unchanged for `'a`, read only by the thread using
+/// its connection (for a result column, lite3's connections are opened with
+/// `SQLITE_OPEN_NOMUTEX` and used by one thread at a time, so no mutex guards it either way).
+#[inline]
+pub(crate) unsafe fn value_ref<'a>(
+    value: *mut crate::ffi::sqlite3_value,
+) -> crate::types::ValueRef<'a> {
+    use crate::ffi;
+    use crate::types::ValueRef;
+    // SAFETY: guaranteed by the caller.
+    unsafe {
+        match ffi::sqlite3_value_type(value) {
+            ffi::SQLITE_INTEGER => ValueRef::Integer(ffi::sqlite3_value_int64(value)),
+            ffi::SQLITE_FLOAT => ValueRef::Real(ffi::sqlite3_value_double(value)),
+            ffi::SQLITE_TEXT => ValueRef::Text(bytes(
+                ffi::sqlite3_value_text(value),
+                ffi::sqlite3_value_bytes(value),
+            )),
+            ffi::SQLITE_BLOB => ValueRef::Blob(bytes(
+                ffi::sqlite3_value_blob(value).cast(),
+                ffi::sqlite3_value_bytes(value),
+            )),
+            _ => ValueRef::Null,
+        }
+    }
+}

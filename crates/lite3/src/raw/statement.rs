@@ -1,6 +1,6 @@
 //! [`RawStatement`] owns a `sqlite3_stmt*`.
 
-use super::{RawConnection, bytes, optional_str};
+use super::{RawConnection, optional_str};
 use crate::types::ValueRef;
 use crate::{Error, Result, ffi};
 use std::ffi::{CStr, c_char, c_int};
@@ -188,30 +188,14 @@ impl RawStatement {
         unsafe { optional_str(ffi::sqlite3_column_decltype(self.as_ptr(), i as c_int)) }
     }
 
-    /// Column `i` of the current row. Only the accessor matching the column's storage class is
-    /// called, so SQLite never converts the value and earlier borrows stay valid.
+    /// Column `i` of the current row.
     #[inline]
     pub(crate) fn column_value(&self, i: usize) -> ValueRef<'_> {
-        let (stmt, i) = (self.as_ptr(), i as c_int);
         // A Row exists only between a step that returned a row and the next step or reset of
         // its statement, and the public API cannot step or reset while a Row is borrowed.
-        // SAFETY: valid statement with a current row, `i` in range (checked by RowIndex); text
-        // and blob pointers live until that next step/reset, which the borrow of `self` outlasts.
-        unsafe {
-            match ffi::sqlite3_column_type(stmt, i) {
-                ffi::SQLITE_INTEGER => ValueRef::Integer(ffi::sqlite3_column_int64(stmt, i)),
-                ffi::SQLITE_FLOAT => ValueRef::Real(ffi::sqlite3_column_double(stmt, i)),
-                ffi::SQLITE_TEXT => ValueRef::Text(bytes(
-                    ffi::sqlite3_column_text(stmt, i),
-                    ffi::sqlite3_column_bytes(stmt, i),
-                )),
-                ffi::SQLITE_BLOB => ValueRef::Blob(bytes(
-                    ffi::sqlite3_column_blob(stmt, i).cast(),
-                    ffi::sqlite3_column_bytes(stmt, i),
-                )),
-                _ => ValueRef::Null,
-            }
-        }
+        // SAFETY: valid statement with a current row, `i` in range (checked by RowIndex); the
+        // column's value lives until that next step/reset, which the borrow of `self` outlasts.
+        unsafe { super::value_ref(ffi::sqlite3_column_value(self.as_ptr(), i as c_int)) }
     }
 
     pub(crate) fn sql(&self) -> &str {

@@ -1,0 +1,69 @@
+//! `lite3 stats DB`: what SQLite is in use, how the database file looks, and what the connection
+//! and the C heap hold after opening it.
+
+use crate::Error;
+use lite3::{Connection, OpenFlags};
+use std::path::PathBuf;
+
+#[derive(clap::Args)]
+pub(crate) struct Args {
+    /// Database file (opened read-only).
+    db: PathBuf,
+}
+
+pub(crate) fn run(args: &Args) -> Result<(), Error> {
+    let conn = Connection::open_with_flags(&args.db, OpenFlags::READ_ONLY | OpenFlags::URI)?;
+    let source = if lite3::ffi::build_info::VENDORED {
+        "vendored"
+    } else {
+        "system"
+    };
+    println!("sqlite version     {} ({source})", lite3::sqlite_version());
+    let mut options = Vec::new();
+    conn.pragma(None, "compile_options", None, |row| {
+        options.push(row.get::<_, String>(0)?);
+        Ok(())
+    })?;
+    println!("compile options    {}", options.join(" "));
+    let pragma =
+        |name: &str| conn.pragma_query_value(None, name, |row| Ok(row.get_ref(0)?.to_owned()));
+    let int = |name: &str| -> Result<i64, Error> {
+        match pragma(name)? {
+            lite3::Value::Integer(i) => Ok(i),
+            other => Err(Error::Input(format!("PRAGMA {name} returned {other:?}"))),
+        }
+    };
+    let (pages, page_size) = (int("page_count")?, int("page_size")?);
+    println!("page size          {page_size} bytes");
+    println!("page count         {pages} ({} bytes)", pages * page_size);
+    println!("free pages         {}", int("freelist_count")?);
+    if let lite3::Value::Text(mode) = pragma("journal_mode")? {
+        println!("journal mode       {mode}");
+    }
+    let tables: i64 = conn.query_row(
+        "SELECT count(*) FROM sqlite_schema WHERE type = 'table'",
+        (),
+        |r| r.get(0),
+    )?;
+    println!("tables             {tables}");
+    let status = conn.status();
+    println!(
+        "connection         cache {} bytes (hits {}, misses {}, writes {}), schema {} bytes, statements {} bytes, lookaside {} (peak {})",
+        status.cache_used,
+        status.cache_hit,
+        status.cache_miss,
+        status.cache_write,
+        status.schema_used,
+        status.stmt_used,
+        status.lookaside_used,
+        status.lookaside_high_water
+    );
+    match lite3::memory() {
+        Some(m) => println!(
+            "C memory           {} bytes in use, high-water {} bytes, {} allocations, {} frees",
+            m.bytes_in_use, m.high_water, m.allocations, m.frees
+        ),
+        None => println!("C memory           not counted (SQLite was initialised before lite3)"),
+    }
+    Ok(())
+}

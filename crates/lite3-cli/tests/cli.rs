@@ -1,0 +1,300 @@
+//! The `lite3` subcommands run as a process on real files, bad input included.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+struct Scratch(PathBuf);
+
+impl Scratch {
+    fn new(name: &str) -> Self {
+        let dir = std::env::temp_dir().join(format!("lite3-cli-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        Self(dir)
+    }
+
+    fn file(&self, name: &str, contents: &str) -> String {
+        let path = self.0.join(name);
+        std::fs::write(&path, contents).unwrap();
+        path.to_str().unwrap().to_owned()
+    }
+
+    fn path(&self, name: &str) -> String {
+        self.0.join(name).to_str().unwrap().to_owned()
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn lite3(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_lite3"))
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn ok(args: &[&str]) -> String {
+    let out = lite3(args);
+    assert!(
+        out.status.success(),
+        "lite3 {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+fn fails(args: &[&str]) -> String {
+    let out = lite3(args);
+    assert_eq!(out.status.code(), Some(1), "lite3 {args:?} should fail");
+    String::from_utf8(out.stderr).unwrap()
+}
+
+#[test]
+fn csv_import_infers_types_and_keeps_identifiers_as_text() {
+    let s = Scratch::new("csv");
+    let csv = s.file(
+        "people.csv",
+        "id,name,score,code\n1,ada,1.5,007\n2,\"grace, h\",2,010\n3,,3.25,\n",
+    );
+    let db = s.path("t.db");
+    ok(&["import", &db, "people", &csv]);
+    let types = ok(&[
+        "query",
+        &db,
+        "SELECT typeof(id), typeof(name), typeof(score), typeof(code) FROM people WHERE id = 1",
+        "-f",
+        "csv",
+    ]);
+    assert_eq!(
+        types,
+        "typeof(id),typeof(name),typeof(score),typeof(code)\ninteger,text,real,text\n"
+    );
+    let decl = ok(&[
+        "query",
+        &db,
+        "SELECT group_concat(type, ' ') FROM pragma_table_info('people')",
+        "-f",
+        "csv",
+    ]);
+    assert!(decl.ends_with("INTEGER TEXT REAL TEXT\n"), "{decl}");
+    let rows = ok(&[
+        "query",
+        &db,
+        "SELECT name, code FROM people ORDER BY id",
+        "-f",
+        "csv",
+    ]);
+    assert_eq!(rows, "name,code\nada,007\n\"grace, h\",010\n,\n");
+}
+
+#[test]
+fn import_is_all_or_nothing_and_names_the_bad_line() {
+    let s = Scratch::new("bad");
+    let db = s.path("t.db");
+    let good = s.file("good.csv", "id,name\n1,a\n2,b\n");
+    ok(&["import", &db, "t", &good]);
+    let bad = s.file("bad.csv", "id,name\n3,c\n4,d,extra\n5,e\n");
+    let err = fails(&["import", &db, "t", &bad]);
+    assert_eq!(
+        err,
+        format!("lite3: {bad}:3: 3 field(s), the header has 2; nothing was imported\n")
+    );
+    assert_eq!(
+        ok(&["query", &db, "SELECT count(*) FROM t", "-f", "csv"]),
+        "count(*)\n2\n",
+        "committed rows survive, no half import"
+    );
+    let bad_json = s.file("bad.ndjson", "{\"id\": 9}\n{\"id\": \n");
+    let err = fails(&["import", &db, "t", &bad_json]);
+    assert!(
+        err.starts_with(&format!("lite3: {bad_json}:2: invalid JSON")),
+        "{err}"
+    );
+    let not_object = s.file("arr.ndjson", "{\"id\": 9}\n[1, 2]\n");
+    assert!(fails(&["import", &db, "t", &not_object]).contains(":2: not a JSON object"));
+    let unknown = s.file("x.txt", "id\n1\n");
+    assert!(fails(&["import", &db, "t", &unknown]).contains("cannot tell the format"));
+    let missing_column = s.file("m.csv", "id,nope\n1,2\n");
+    assert!(fails(&["import", &db, "t", &missing_column]).contains("has no column named nope"));
+    assert_eq!(
+        ok(&["query", &db, "SELECT count(*) FROM t", "-f", "csv"]),
+        "count(*)\n2\n"
+    );
+}
+
+#[test]
+fn ndjson_import_and_type_overrides() {
+    let s = Scratch::new("ndjson");
+    let db = s.path("t.db");
+    let input = s.file("e.ndjson", "{\"id\": 1, \"tags\": [\"a\"], \"ok\": true}\n\n{\"id\": 2, \"tags\": null, \"ok\": false, \"x\": 2.5}\n");
+    ok(&[
+        "import",
+        &db,
+        "events",
+        &input,
+        "--type",
+        "id=INTEGER PRIMARY KEY",
+    ]);
+    let rows = ok(&[
+        "query",
+        &db,
+        "SELECT id, tags, ok, x FROM events ORDER BY id",
+        "-f",
+        "ndjson",
+    ]);
+    assert_eq!(
+        rows,
+        "{\"id\":1,\"tags\":\"[\\\"a\\\"]\",\"ok\":1,\"x\":null}\n{\"id\":2,\"tags\":null,\"ok\":0,\"x\":2.5}\n"
+    );
+    assert!(
+        fails(&[
+            "import",
+            &db,
+            "e2",
+            &input,
+            "--type",
+            "id=INT); DROP TABLE events; --"
+        ])
+        .contains("is not a column type")
+    );
+    let late = s.file("late.ndjson", "{\"a\": 1}\n{\"a\": 2, \"b\": 3}\n");
+    assert!(
+        fails(&["import", &db, "late", &late, "--sample", "1"])
+            .contains(":2: field \"b\" did not appear in the sampled lines")
+    );
+}
+
+#[test]
+fn query_formats_and_bound_parameters() {
+    let s = Scratch::new("query");
+    let db = s.path("q.db");
+    ok(&["query", &db, "CREATE TABLE t(name TEXT, data BLOB, n REAL)"]);
+    let hostile = "x'); DROP TABLE t; --";
+    assert_eq!(
+        ok(&[
+            "query",
+            &db,
+            "INSERT INTO t VALUES (?1, x'00ff10', 0.5)",
+            "--param",
+            hostile
+        ]),
+        "1 row(s) changed\n"
+    );
+    assert_eq!(
+        ok(&["query", &db, "SELECT name, data FROM t"]),
+        format!(
+            "name                  | data\n----------------------+-------\n{hostile} | 00ff10\n"
+        )
+    );
+    assert_eq!(
+        ok(&[
+            "query",
+            &db,
+            "SELECT data FROM t",
+            "-f",
+            "csv",
+            "--blobs",
+            "base64"
+        ]),
+        "data\nAP8Q\n"
+    );
+    assert_eq!(
+        ok(&["query", &db, "SELECT n, NULL AS z FROM t", "-f", "json"]),
+        "[\n  {\"n\":0.5,\"z\":null}\n]\n"
+    );
+    assert_eq!(
+        ok(&["query", &db, "SELECT 1 WHERE 0", "-f", "json"]),
+        "[]\n"
+    );
+    let err = fails(&["query", &db, "SELEC 1"]);
+    assert_eq!(
+        err,
+        "lite3: near \"SELEC\": syntax error (at byte 0 of the SQL)\n"
+    );
+    assert!(
+        fails(&["query", &db, "SELECT ?1, ?2", "--param", "one"])
+            .contains("2 parameter(s) but 1 were given")
+    );
+    assert!(fails(&["query", &db, "DROP TABLE t; SELECT 1"]).contains("more than one statement"));
+    assert_eq!(
+        ok(&["query", &db, "SELECT count(*) FROM t", "-f", "csv"]),
+        "count(*)\n1\n"
+    );
+}
+
+#[test]
+fn export_tables_and_queries_to_stdout_or_a_file() {
+    let s = Scratch::new("export");
+    let db = s.path("x.db");
+    ok(&["query", &db, "CREATE TABLE \"odd \"\"name\"(a, b)"]);
+    ok(&[
+        "query",
+        &db,
+        "INSERT INTO \"odd \"\"name\" VALUES (1, 'one'), (2, x'0a')",
+    ]);
+    assert_eq!(ok(&["export", &db, "odd \"name"]), "a,b\n1,one\n2,0a\n");
+    assert_eq!(
+        ok(&[
+            "export",
+            &db,
+            "--sql",
+            "SELECT a FROM \"odd \"\"name\" WHERE a > 1",
+            "-f",
+            "ndjson"
+        ]),
+        "{\"a\":2}\n"
+    );
+    let out = s.path("out.json");
+    ok(&["export", &db, "odd \"name", "-f", "json", "-o", &out]);
+    assert_eq!(
+        std::fs::read_to_string(&out).unwrap(),
+        "[\n  {\"a\":1,\"b\":\"one\"},\n  {\"a\":2,\"b\":\"0a\"}\n]\n"
+    );
+    assert!(fails(&["export", &db, "missing"]).contains("no such table: missing"));
+    // Export reads only: a mistyped path is an error, not a new empty database.
+    assert!(fails(&["export", &s.path("nope.db"), "t"]).contains("unable to open"));
+    assert!(!Path::new(&s.path("nope.db")).exists());
+}
+
+#[test]
+fn bench_prints_the_standard_lines_with_checksums() {
+    let s = Scratch::new("bench");
+    let out = ok(&["bench", "--rows", "2000", "--db", &s.path("b.db")]);
+    let lines: Vec<&str> = out.lines().collect();
+    assert!(lines[0].starts_with("# sqlite 3."), "{out}");
+    let fields: Vec<Vec<&str>> = lines[1..5].iter().map(|l| l.split(' ').collect()).collect();
+    assert_eq!(
+        fields.iter().map(|f| f[1]).collect::<Vec<_>>(),
+        ["insert", "point_select", "scan", "tiny_query"]
+    );
+    assert_eq!(fields[0][3], "2000");
+    assert_eq!(fields[3][3], (2000u64 * 2001 / 2).to_string());
+    // W3: sum(id) + sum(len(name)) + sum(floor(i/2)) + sum((i) mod 256).
+    let w3: u64 = (1..=2000u64).map(|i| i + 13 + i / 2 + i % 256).sum();
+    assert_eq!(fields[2][3], w3.to_string());
+    assert!(out.contains("# W1 insert: ") && out.contains("# C memory high-water: "));
+}
+
+#[test]
+fn stats_describe_the_database() {
+    let s = Scratch::new("stats");
+    let db = s.path("s.db");
+    ok(&["query", &db, "CREATE TABLE t(x)"]);
+    let out = ok(&["stats", &db]);
+    for field in [
+        "sqlite version",
+        "compile options",
+        "page size",
+        "page count",
+        "journal mode",
+        "tables             1",
+        "connection",
+        "C memory",
+    ] {
+        assert!(out.contains(field), "missing {field:?} in\n{out}");
+    }
+}
