@@ -37,7 +37,7 @@ static void exec(const char *sql) {
   if (sqlite3_exec(db, sql, 0, 0, 0) != SQLITE_OK) die(sql);
 }
 
-static uint64_t w1_insert(uint64_t n) {
+__attribute__((noinline)) static uint64_t w1_insert(uint64_t n) {
   exec("BEGIN");
   sqlite3_stmt *stmt = prepare("INSERT INTO t(id,name,score,data) VALUES(?1,?2,?3,?4)");
   char name[32];
@@ -57,7 +57,7 @@ static uint64_t w1_insert(uint64_t n) {
   return n;
 }
 
-static uint64_t w2_point_select(uint64_t n) {
+__attribute__((noinline)) static uint64_t w2_point_select(uint64_t n) {
   sqlite3_stmt *stmt = prepare("SELECT name, score FROM t WHERE id=?1");
   uint64_t x = 1, checksum = 0;
   for (uint64_t i = 0; i < n; i++) {
@@ -72,7 +72,7 @@ static uint64_t w2_point_select(uint64_t n) {
   return checksum;
 }
 
-static uint64_t w3_scan(void) {
+__attribute__((noinline)) static uint64_t w3_scan(void) {
   sqlite3_stmt *stmt = prepare("SELECT id, name, score, data FROM t");
   uint64_t checksum = 0;
   int rc;
@@ -88,7 +88,7 @@ static uint64_t w3_scan(void) {
   return checksum;
 }
 
-static uint64_t w4_tiny_query(uint64_t n) {
+__attribute__((noinline)) static uint64_t w4_tiny_query(uint64_t n) {
   sqlite3_stmt *stmt = prepare("SELECT ?1");
   uint64_t checksum = 0;
   for (uint64_t i = 1; i <= n; i++) {

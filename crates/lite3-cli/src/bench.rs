@@ -73,6 +73,7 @@ pub(crate) fn run(args: &Args) -> Result<(), Error> {
 }
 
 /// W1: one transaction, one prepared INSERT, N rows.
+#[inline(never)] // its own symbol, so profilers can attribute the workload
 fn insert(conn: &mut Connection, n: u64) -> lite3::Result<u64> {
     let tx = conn.transaction()?;
     {
@@ -93,6 +94,7 @@ fn insert(conn: &mut Connection, n: u64) -> lite3::Result<u64> {
 }
 
 /// W2: N point selects at ids from the specified LCG; the name is read without copying.
+#[inline(never)] // its own symbol, so profilers can attribute the workload
 fn point_select(conn: &Connection, n: u64) -> lite3::Result<u64> {
     let mut stmt = conn.prepare("SELECT name, score FROM t WHERE id=?1")?;
     let (mut x, mut checksum) = (1u64, 0u64);
@@ -111,6 +113,7 @@ fn point_select(conn: &Connection, n: u64) -> lite3::Result<u64> {
 }
 
 /// W3: one pass over every row, text and blob borrowed.
+#[inline(never)] // its own symbol, so profilers can attribute the workload
 fn scan(conn: &Connection) -> lite3::Result<u64> {
     let mut stmt = conn.prepare("SELECT id, name, score, data FROM t")?;
     let mut rows = stmt.query(())?;
@@ -130,6 +133,7 @@ fn scan(conn: &Connection) -> lite3::Result<u64> {
 }
 
 /// W4: N runs of `SELECT ?1`.
+#[inline(never)] // its own symbol, so profilers can attribute the workload
 fn tiny_query(conn: &Connection, n: u64) -> lite3::Result<u64> {
     let mut stmt = conn.prepare("SELECT ?1")?;
     let mut checksum = 0u64;

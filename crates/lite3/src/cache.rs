@@ -120,7 +120,8 @@ impl DerefMut for CachedStatement<'_> {
 
 impl Drop for CachedStatement<'_> {
     fn drop(&mut self) {
-        if let Some(Statement { conn, raw }) = self.stmt.take() {
+        if let Some(stmt) = self.stmt.take() {
+            let (conn, raw) = stmt.into_parts();
             Connection::return_to_cache(conn, raw);
         }
     }

@@ -21,13 +21,16 @@ use crate::{Error, Result};
 pub struct Rows<'s> {
     row: Row<'s>,
     done: bool,
+    started: bool,
 }
 
 impl<'s> Rows<'s> {
     pub(crate) fn new(stmt: &'s Statement<'s>) -> Self {
+        // The column count is read after the first step (see `next`).
         Self {
-            row: Row::new(stmt),
+            row: Row { stmt, columns: 0 },
             done: false,
+            started: false,
         }
     }
 
@@ -56,7 +59,14 @@ impl<'s> Rows<'s> {
         }
         let stmt = self.row.stmt;
         match stmt.raw.step(stmt.conn.raw()) {
-            Ok(true) => Ok(Some(&self.row)),
+            Ok(true) => {
+                // The column count is final once the first step has (re)prepared the statement.
+                if !self.started {
+                    self.started = true;
+                    self.row.columns = stmt.raw.column_count();
+                }
+                Ok(Some(&self.row))
+            }
             Ok(false) => {
                 self.done = true;
                 stmt.raw.reset();
@@ -101,11 +111,17 @@ impl std::fmt::Debug for Rows<'_> {
 /// ```
 pub struct Row<'s> {
     stmt: &'s Statement<'s>,
+    /// The result's column count, read once per query rather than on every `get`.
+    columns: usize,
 }
 
 impl<'s> Row<'s> {
+    /// The current row of `stmt`, which has just returned one.
     pub(crate) fn new(stmt: &'s Statement<'s>) -> Self {
-        Self { stmt }
+        Self {
+            stmt,
+            columns: stmt.raw.column_count(),
+        }
     }
 
     /// Column `index` (a `usize` or a column name) converted to `T`. Borrowed types (`&str`,
@@ -129,7 +145,7 @@ impl<'s> Row<'s> {
     /// [`Error::IntegerOutOfRange`], [`Error::Utf8`].
     #[inline]
     pub fn get<'r, I: RowIndex, T: FromSql<'r>>(&'r self, index: I) -> Result<T> {
-        let i = index.index(self.stmt)?;
+        let i = index.index(self.stmt, self.columns)?;
         let value = self.stmt.raw.column_value(i);
         T::from_sql(value).map_err(|e| conversion_error::<T>(e, value, i, self.column_name(i)))
     }
@@ -150,7 +166,7 @@ impl<'s> Row<'s> {
     /// [`Error::InvalidColumn`] when there is no such column.
     #[inline]
     pub fn get_ref<I: RowIndex>(&self, index: I) -> Result<ValueRef<'_>> {
-        let i = index.index(self.stmt)?;
+        let i = index.index(self.stmt, self.columns)?;
         Ok(self.stmt.raw.column_value(i))
     }
 
@@ -163,7 +179,7 @@ impl<'s> Row<'s> {
     /// ```
     #[must_use]
     pub fn column_count(&self) -> usize {
-        self.stmt.column_count()
+        self.columns
     }
 
     /// The statement this row comes from.
@@ -215,17 +231,17 @@ mod sealed {
 /// # Ok::<(), lite3::Error>(())
 /// ```
 pub trait RowIndex: sealed::Sealed {
-    /// The position of this column in `stmt`'s result.
+    /// The position of this column in `stmt`'s result of `columns` columns.
     ///
     /// # Errors
     /// [`Error::InvalidColumn`] when the result has no such column.
-    fn index(&self, stmt: &Statement<'_>) -> Result<usize>;
+    fn index(&self, stmt: &Statement<'_>, columns: usize) -> Result<usize>;
 }
 
 impl RowIndex for usize {
     #[inline]
-    fn index(&self, stmt: &Statement<'_>) -> Result<usize> {
-        if *self < stmt.column_count() {
+    fn index(&self, _: &Statement<'_>, columns: usize) -> Result<usize> {
+        if *self < columns {
             Ok(*self)
         } else {
             Err(Error::InvalidColumn(self.to_string()))
@@ -234,7 +250,7 @@ impl RowIndex for usize {
 }
 
 impl RowIndex for &str {
-    fn index(&self, stmt: &Statement<'_>) -> Result<usize> {
+    fn index(&self, stmt: &Statement<'_>, _: usize) -> Result<usize> {
         stmt.column_index(self)
     }
 }

@@ -54,6 +54,8 @@ use std::ffi::{CString, c_int};
 pub struct Statement<'c> {
     pub(crate) conn: &'c Connection,
     pub(crate) raw: RawStatement,
+    /// Fixed by the SQL text, so asked of SQLite once, not on every run.
+    parameter_count: usize,
 }
 
 /// Resets the statement when dropped (also while unwinding), and clears bindings that borrowed
@@ -73,8 +75,17 @@ impl Drop for ResetGuard<'_> {
 }
 
 impl<'c> Statement<'c> {
+    pub(crate) fn into_parts(self) -> (&'c Connection, RawStatement) {
+        (self.conn, self.raw)
+    }
+
     pub(crate) fn new(conn: &'c Connection, raw: RawStatement) -> Self {
-        Self { conn, raw }
+        let parameter_count = raw.parameter_count();
+        Self {
+            conn,
+            raw,
+            parameter_count,
+        }
     }
 
     /// Runs the statement to completion and returns the number of rows it inserted, updated or
@@ -292,7 +303,7 @@ impl<'c> Statement<'c> {
     /// ```
     #[must_use]
     pub fn parameter_count(&self) -> usize {
-        self.raw.parameter_count()
+        self.parameter_count
     }
 
     /// 1-based index of the parameter `name` (with its prefix: `":id"`), if the SQL has it.

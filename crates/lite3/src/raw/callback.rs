@@ -11,6 +11,9 @@ use std::panic::{self, AssertUnwindSafe};
 
 thread_local! {
     static PARKED_PANIC: Cell<Option<Box<dyn Any + Send>>> = const { Cell::new(None) };
+    /// Whether PARKED_PANIC holds a payload: a flag without a destructor is the cheapest
+    /// thread-local to read on the hot paths that check it after every statement.
+    static HAS_PARKED_PANIC: Cell<bool> = const { Cell::new(false) };
 }
 
 /// Runs `f`; on panic parks the payload and returns `None`.
@@ -21,6 +24,7 @@ pub(crate) fn catch<R>(f: impl FnOnce() -> R) -> Option<R> {
         Ok(value) => Some(value),
         Err(payload) => {
             PARKED_PANIC.with(|slot| slot.set(Some(payload)));
+            HAS_PARKED_PANIC.with(|flag| flag.set(true));
             None
         }
     }
@@ -29,9 +33,21 @@ pub(crate) fn catch<R>(f: impl FnOnce() -> R) -> Option<R> {
 /// Resumes a panic parked by a callback during the SQLite call that just returned.
 #[inline]
 pub(crate) fn resume_parked_panic() {
-    if let Some(payload) = PARKED_PANIC.with(Cell::take) {
+    if HAS_PARKED_PANIC.with(Cell::get) {
+        resume_now();
+    }
+}
+
+#[cold]
+fn resume_now() {
+    if let Some(payload) = take_parked() {
         panic::resume_unwind(payload);
     }
+}
+
+fn take_parked() -> Option<Box<dyn Any + Send>> {
+    HAS_PARKED_PANIC.with(|flag| flag.set(false));
+    PARKED_PANIC.with(Cell::take)
 }
 
 /// Drops a user value whose `Drop` might panic, without letting the panic unwind further (used
@@ -45,10 +61,12 @@ pub(crate) fn drop_quietly<T>(value: T) {
 /// second panic would abort, so the parked one is dropped instead.
 #[inline]
 pub(crate) fn resume_parked_panic_unless_unwinding() {
-    if std::thread::panicking() {
-        drop(PARKED_PANIC.with(Cell::take));
-    } else {
-        resume_parked_panic();
+    if HAS_PARKED_PANIC.with(Cell::get) {
+        if std::thread::panicking() {
+            drop(take_parked());
+        } else {
+            resume_now();
+        }
     }
 }
 
