@@ -1,4 +1,4 @@
-//! Raw FFI bindings to SQLite for [lite3](https://docs.rs/lite3).
+//! Raw FFI bindings to SQLite for the `lite3` crate.
 //!
 //! This is the only crate of lite3 that declares `extern "C"` items. Applications use the safe
 //! `lite3` crate instead; everything here is `unsafe` to call and follows SQLite's C rules.

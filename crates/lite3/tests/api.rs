@@ -3,29 +3,13 @@
 // Plain connections: single-threaded builds refuse them (see single_thread.rs and worker.rs).
 #![cfg(not(feature = "single-thread"))]
 
+mod common;
+
+use common::TempDir;
 use lite3::{Connection, Error, ErrorCode, FunctionFlags, TransactionBehavior, Value, params};
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
-
-/// A scratch directory removed on drop.
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new(name: &str) -> Self {
-        let dir = std::env::temp_dir().join(format!("lite3-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        Self(dir)
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
 
 fn count(conn: &Connection) -> i64 {
     conn.query_row("SELECT count(*) FROM t", (), |r| r.get(0))

@@ -1,40 +1,21 @@
 //! Pool: concurrency, snapshot consistency, timeouts and connection hygiene.
 #![cfg(not(feature = "single-thread"))]
 
+mod common;
+
+use common::TempDir;
 use lite3::{Error, ErrorCode, Pool};
-use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::thread;
 use std::time::{Duration, Instant};
-
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new(name: &str) -> Self {
-        let dir = std::env::temp_dir().join(format!("lite3-pool-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        Self(dir)
-    }
-
-    fn db(&self) -> PathBuf {
-        self.0.join("pool.db")
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
 
 #[test]
 fn concurrent_increments_add_up_and_readers_see_consistent_snapshots() {
     const THREADS: u64 = 32;
     const INCREMENTS: u64 = 2_000;
     const COUNTERS: i64 = 64;
-    let dir = TempDir::new("increments");
+    let dir = TempDir::new("pool-increments");
     let pool = Pool::builder(dir.db())
         .readers(4)
         .timeout(Duration::from_secs(30))
@@ -120,7 +101,7 @@ fn concurrent_increments_add_up_and_readers_see_consistent_snapshots() {
 
 #[test]
 fn a_fifth_checkout_of_four_readers_times_out_at_the_timeout() {
-    let dir = TempDir::new("timeout");
+    let dir = TempDir::new("pool-timeout");
     let pool = Pool::builder(dir.db())
         .readers(4)
         .timeout(Duration::from_millis(200))
@@ -153,7 +134,7 @@ fn a_fifth_checkout_of_four_readers_times_out_at_the_timeout() {
 
 #[test]
 fn returned_connections_are_cleaned() {
-    let dir = TempDir::new("hygiene");
+    let dir = TempDir::new("pool-hygiene");
     let pool = Pool::builder(dir.db()).readers(1).build().unwrap();
     pool.write()
         .unwrap()
@@ -208,7 +189,7 @@ fn returned_connections_are_cleaned() {
 
 #[test]
 fn a_connection_that_hit_a_fatal_error_is_replaced() {
-    let dir = TempDir::new("fatal");
+    let dir = TempDir::new("pool-fatal");
     let pool = Pool::builder(dir.db()).readers(1).build().unwrap();
     pool.write()
         .unwrap()
@@ -248,7 +229,7 @@ fn a_connection_that_hit_a_fatal_error_is_replaced() {
 
 #[test]
 fn write_tx_rolls_back_on_error_and_panic() {
-    let dir = TempDir::new("write-tx");
+    let dir = TempDir::new("pool-write-tx");
     let pool = Pool::open(dir.db()).unwrap();
     pool.write()
         .unwrap()
@@ -304,7 +285,7 @@ fn in_memory_databases_are_refused() {
 
 #[test]
 fn readers_cannot_write() {
-    let dir = TempDir::new("readonly");
+    let dir = TempDir::new("pool-readonly");
     let pool = Pool::open(dir.db()).unwrap();
     pool.write()
         .unwrap()
