@@ -186,12 +186,7 @@ impl Worker {
         F: FnOnce(&mut Connection) -> Result<T> + Send + 'static,
         T: Send + 'static,
     {
-        let reply = Reply::new();
-        match self.inner.queue.push(reply::job(f, &reply)) {
-            Ok(()) => self.inner.notifier.notify(&self.inner.queue),
-            Err(Refused::Closed | Refused::Full(_)) => return Err(Error::WorkerClosed),
-        }
-        reply.wait().into_result()
+        self.submit(f, Queue::push)
     }
 
     /// Like [`call`](Self::call), but fails at once with [`Error::WorkerQueueFull`] instead of
@@ -210,9 +205,19 @@ impl Worker {
         F: FnOnce(&mut Connection) -> Result<T> + Send + 'static,
         T: Send + 'static,
     {
+        self.submit(f, Queue::try_push)
+    }
+
+    /// Queues `f` with `push` (blocking or not), announces it and waits for its outcome.
+    fn submit<T, F>(&self, f: F, push: fn(&Queue, queue::Job) -> Result<(), Refused>) -> Result<T>
+    where
+        F: FnOnce(&mut Connection) -> Result<T> + Send + 'static,
+        T: Send + 'static,
+    {
         let reply = Reply::new();
-        match self.inner.queue.try_push(reply::job(f, &reply)) {
+        match push(&self.inner.queue, reply::job(f, &reply)) {
             Ok(()) => self.inner.notifier.notify(&self.inner.queue),
+            // Only `try_push` refuses for lack of room; `push` waits for it.
             Err(Refused::Full(_)) => {
                 return Err(Error::WorkerQueueFull {
                     capacity: self.inner.queue.capacity(),
