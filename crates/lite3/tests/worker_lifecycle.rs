@@ -23,6 +23,21 @@ fn settled_count(dir: &str, expected: usize) -> usize {
     }
 }
 
+/// The count in `dir` once it has held still for 50 ms (at most 2 s): the baseline must not
+/// include a joined thread whose kernel task has not left /proc yet.
+fn steady_count(dir: &str) -> usize {
+    let deadline = Instant::now() + Duration::from_secs(2);
+    let (mut last, mut since) = (count(dir), Instant::now());
+    while since.elapsed() < Duration::from_millis(50) && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(5));
+        let now = count(dir);
+        if now != last {
+            (last, since) = (now, Instant::now());
+        }
+    }
+    last
+}
+
 /// Bytes SQLite has allocated and not freed, from lite3's counting hooks.
 fn c_bytes_in_use() -> u64 {
     lite3::memory()
@@ -43,8 +58,8 @@ fn a_thousand_create_drop_cycles_return_threads_fds_and_c_memory_to_baseline() {
         .unwrap();
     let linux = cfg!(target_os = "linux");
     let (threads, fds, c_bytes) = (
-        count("/proc/self/task"),
-        count("/proc/self/fd"),
+        steady_count("/proc/self/task"),
+        steady_count("/proc/self/fd"),
         c_bytes_in_use(),
     );
     for i in 0..1_000 {
