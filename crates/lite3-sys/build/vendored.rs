@@ -32,7 +32,12 @@ pub fn build(config: &Config) -> Result<Linked, String> {
         // internals through this crate. No debug info either: it adds ~25 s to every build.
         .opt_level(2)
         .debug(false)
-        .warnings(false);
+        .warnings(false)
+        // cc builds position-independent code, and GCC then assumes any exported function may
+        // be interposed at load time, so it stops inlining SQLite's small internal API calls
+        // into each other (sqlite3_mutex_enter into every column accessor). Nothing can
+        // interpose on a statically linked library; clang already assumes this.
+        .flag_if_supported("-fno-semantic-interposition");
     for (name, value) in &options {
         build.define(name, value.as_deref());
     }

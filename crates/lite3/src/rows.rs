@@ -53,6 +53,7 @@ impl<'s> Rows<'s> {
         clippy::should_implement_trait,
         reason = "a lending iterator cannot implement Iterator"
     )]
+    #[inline(always)]
     pub fn next(&mut self) -> Result<Option<&Row<'s>>> {
         if self.done {
             return Ok(None);
@@ -143,11 +144,16 @@ impl<'s> Row<'s> {
     /// # Errors
     /// [`Error::InvalidColumn`], or a conversion error naming the column: [`Error::InvalidType`],
     /// [`Error::IntegerOutOfRange`], [`Error::Utf8`].
-    #[inline]
+    // Always inlined: the call, its frame and a 64-byte Result written through memory cost
+    // more than the few instructions of the happy path, which then folds into the caller.
+    #[inline(always)]
     pub fn get<'r, I: RowIndex, T: FromSql<'r>>(&'r self, index: I) -> Result<T> {
         let i = index.index(self.stmt, self.columns)?;
-        let value = self.stmt.raw.column_value(i);
-        T::from_sql(value).map_err(|e| conversion_error::<T>(e, value, i, self.column_name(i)))
+        let value = self.stmt.raw.column_value(i, T::EXPECTED);
+        match T::from_sql(value) {
+            Ok(converted) => Ok(converted),
+            Err(error) => Err(self.conversion_error::<T>(error, value, i)),
+        }
     }
 
     /// Column `index` as SQLite holds it.
@@ -167,7 +173,7 @@ impl<'s> Row<'s> {
     #[inline]
     pub fn get_ref<I: RowIndex>(&self, index: I) -> Result<ValueRef<'_>> {
         let i = index.index(self.stmt, self.columns)?;
-        Ok(self.stmt.raw.column_value(i))
+        Ok(self.stmt.raw.column_value(i, None))
     }
 
     /// Number of columns.
@@ -196,8 +202,15 @@ impl<'s> Row<'s> {
     }
 
     #[cold]
-    fn column_name(&self, i: usize) -> String {
-        self.stmt.column_name(i).unwrap_or_default().to_owned()
+    #[inline(never)]
+    fn conversion_error<'r, T: FromSql<'r>>(
+        &self,
+        error: crate::types::FromSqlError,
+        value: ValueRef<'_>,
+        i: usize,
+    ) -> Error {
+        let name = self.stmt.column_name(i).unwrap_or_default().to_owned();
+        conversion_error::<T>(error, value, i, name)
     }
 }
 
@@ -207,7 +220,7 @@ impl std::fmt::Debug for Row<'_> {
         for i in 0..self.column_count() {
             list.entry(
                 &self.stmt.column_name(i).unwrap_or_default(),
-                &self.stmt.raw.column_value(i),
+                &self.stmt.raw.column_value(i, None),
             );
         }
         list.finish()
@@ -239,14 +252,20 @@ pub trait RowIndex: sealed::Sealed {
 }
 
 impl RowIndex for usize {
-    #[inline]
+    #[inline(always)]
     fn index(&self, _: &Statement<'_>, columns: usize) -> Result<usize> {
         if *self < columns {
             Ok(*self)
         } else {
-            Err(Error::InvalidColumn(self.to_string()))
+            Err(invalid_column(*self))
         }
     }
+}
+
+#[cold]
+#[inline(never)]
+fn invalid_column(index: usize) -> Error {
+    Error::InvalidColumn(index.to_string())
 }
 
 impl RowIndex for &str {

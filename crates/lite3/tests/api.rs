@@ -506,3 +506,66 @@ fn owned_parameters_stay_alive_while_the_statement_runs() {
         .unwrap();
     assert_eq!(named, [1, 2, 3]);
 }
+
+/// Typed reads test for the class they expect first and fall back for every other one: each
+/// class read as each common type gives the value or the right error, never a wrong value.
+#[test]
+fn typed_reads_agree_with_value_ref_for_every_storage_class() {
+    let conn = Connection::open_in_memory().unwrap();
+    let sql = "SELECT NULL, 42, 2.5, 'naïve', x'00ff', 'ascii text'";
+    conn.query_row(sql, (), |row| {
+        assert_eq!(row.get::<_, Option<i64>>(0)?, None);
+        assert!(matches!(
+            row.get::<_, i64>(0),
+            Err(Error::InvalidType { column: 0, .. })
+        ));
+
+        assert_eq!(row.get::<_, i64>(1)?, 42);
+        assert_eq!(row.get::<_, f64>(1)?, 42.0, "INTEGER reads as f64");
+        assert_eq!(row.get::<_, Option<u8>>(1)?, Some(42));
+        assert!(matches!(
+            row.get::<_, &str>(1),
+            Err(Error::InvalidType { column: 1, .. })
+        ));
+
+        assert_eq!(row.get::<_, f64>(2)?, 2.5);
+        assert!(matches!(
+            row.get::<_, i64>(2),
+            Err(Error::InvalidType { column: 2, .. })
+        ));
+
+        assert_eq!(
+            row.get::<_, &str>(3)?,
+            "naïve",
+            "non-ASCII text is validated, not refused"
+        );
+        assert_eq!(
+            row.get::<_, &[u8]>(3)?,
+            "naïve".as_bytes(),
+            "TEXT reads as bytes"
+        );
+        assert_eq!(row.get::<_, String>(5)?, "ascii text");
+
+        assert_eq!(row.get::<_, &[u8]>(4)?, [0x00, 0xff]);
+        assert_eq!(row.get::<_, Vec<u8>>(4)?, vec![0x00, 0xff]);
+        assert!(matches!(
+            row.get::<_, &str>(4),
+            Err(Error::InvalidType { column: 4, .. })
+        ));
+        for i in 0..6 {
+            assert_eq!(row.get::<_, Value>(i)?, row.get_ref(i)?.to_owned());
+        }
+        Ok(())
+    })
+    .unwrap();
+    // TEXT that is not UTF-8 (SQLite does not check) is an error for &str, bytes for &[u8].
+    conn.query_row("SELECT CAST(x'6e616d652dff' AS TEXT)", (), |row| {
+        assert!(matches!(
+            row.get::<_, &str>(0),
+            Err(Error::Utf8 { column: 0, .. })
+        ));
+        assert_eq!(row.get::<_, &[u8]>(0)?, b"name-\xff");
+        Ok(())
+    })
+    .unwrap();
+}

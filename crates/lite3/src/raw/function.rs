@@ -71,7 +71,7 @@ impl Context<'_> {
             .ok_or_else(|| Error::InvalidColumn(format!("argument {i}")))?;
         // SAFETY: `value` is an argument SQLite passed to this call (a protected value), valid
         // until the call returns; the borrow of `self` ends before that.
-        Ok(unsafe { super::value_ref(value) })
+        Ok(unsafe { super::value_ref(value, None) })
     }
 
     /// Argument `i` converted to `T`.

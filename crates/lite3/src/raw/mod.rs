@@ -12,12 +12,14 @@ pub(crate) mod error;
 pub(crate) mod fault;
 pub(crate) mod function;
 pub(crate) mod statement;
+mod text;
 
 pub(crate) use connection::{
     InterruptTarget, RawConnection, become_the_sqlite_thread, library_is_single_threaded,
     on_the_sqlite_thread,
 };
 pub(crate) use statement::RawStatement;
+pub(crate) use text::utf8;
 
 /// The linked library's version string.
 pub(crate) fn library_version() -> &'static str {
@@ -55,21 +57,71 @@ pub(crate) unsafe fn optional_str<'a>(ptr: *const std::ffi::c_char) -> Option<&'
 
 /// A value as SQLite holds it, read through the `sqlite3_value_*` accessors. Only the accessor
 /// matching the value's storage class is called, so SQLite never converts it, and earlier borrows
-/// of it stay valid.
+/// of it stay valid. When the caller `expects` one class (a constant after inlining), that class
+/// is tested for and read first: one compare instead of a dispatch over all five.
 ///
 /// # Safety
 /// `value` is a live `sqlite3_value` that stays unchanged for `'a`, read only by the thread using
 /// its connection (for a result column, lite3's connections are opened with
 /// `SQLITE_OPEN_NOMUTEX` and used by one thread at a time, so no mutex guards it either way).
-#[inline]
+#[inline(always)]
 pub(crate) unsafe fn value_ref<'a>(
     value: *mut crate::ffi::sqlite3_value,
+    expected: Option<crate::types::Type>,
+) -> crate::types::ValueRef<'a> {
+    // SAFETY: guaranteed by the caller.
+    let class = unsafe { crate::ffi::sqlite3_value_type(value) };
+    match expected.map(storage_class_code) {
+        // The constant class lets `read` fold to the one accessor.
+        // SAFETY: guaranteed by the caller.
+        Some(code) if class == code => unsafe { read(value, code) },
+        // SAFETY: guaranteed by the caller.
+        Some(_) => unsafe { read_other(value, class) },
+        // SAFETY: guaranteed by the caller.
+        None => unsafe { read(value, class) },
+    }
+}
+
+/// [`read`] kept out of line, so that the expected class stays a compare and a call, not a
+/// jump table the optimiser would otherwise merge it into.
+///
+/// # Safety
+/// As for [`read`].
+#[inline(never)]
+unsafe fn read_other<'a>(
+    value: *mut crate::ffi::sqlite3_value,
+    class: std::ffi::c_int,
+) -> crate::types::ValueRef<'a> {
+    // SAFETY: guaranteed by the caller.
+    unsafe { read(value, class) }
+}
+
+const fn storage_class_code(class: crate::types::Type) -> std::ffi::c_int {
+    use crate::ffi;
+    use crate::types::Type;
+    match class {
+        Type::Null => ffi::SQLITE_NULL,
+        Type::Integer => ffi::SQLITE_INTEGER,
+        Type::Real => ffi::SQLITE_FLOAT,
+        Type::Text => ffi::SQLITE_TEXT,
+        Type::Blob => ffi::SQLITE_BLOB,
+    }
+}
+
+/// Reads `value`, whose storage class is `class`.
+///
+/// # Safety
+/// As for [`value_ref`]; `class` is `sqlite3_value_type(value)`.
+#[inline(always)]
+unsafe fn read<'a>(
+    value: *mut crate::ffi::sqlite3_value,
+    class: std::ffi::c_int,
 ) -> crate::types::ValueRef<'a> {
     use crate::ffi;
     use crate::types::ValueRef;
     // SAFETY: guaranteed by the caller.
     unsafe {
-        match ffi::sqlite3_value_type(value) {
+        match class {
             ffi::SQLITE_INTEGER => ValueRef::Integer(ffi::sqlite3_value_int64(value)),
             ffi::SQLITE_FLOAT => ValueRef::Real(ffi::sqlite3_value_double(value)),
             ffi::SQLITE_TEXT => ValueRef::Text(bytes(

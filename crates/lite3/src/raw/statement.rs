@@ -1,7 +1,7 @@
 //! [`RawStatement`] owns a `sqlite3_stmt*`.
 
 use super::{RawConnection, optional_str};
-use crate::types::ValueRef;
+use crate::types::{Type, ValueRef};
 use crate::{Error, Result, ffi};
 use std::ffi::{CStr, c_char, c_int};
 use std::ptr::{self, NonNull};
@@ -188,14 +188,20 @@ impl RawStatement {
         unsafe { optional_str(ffi::sqlite3_column_decltype(self.as_ptr(), i as c_int)) }
     }
 
-    /// Column `i` of the current row.
-    #[inline]
-    pub(crate) fn column_value(&self, i: usize) -> ValueRef<'_> {
+    /// Column `i` of the current row; `expected` is the storage class the caller hopes for
+    /// (see [`super::value_ref`]).
+    #[inline(always)]
+    pub(crate) fn column_value(&self, i: usize, expected: Option<Type>) -> ValueRef<'_> {
         // A Row exists only between a step that returned a row and the next step or reset of
         // its statement, and the public API cannot step or reset while a Row is borrowed.
         // SAFETY: valid statement with a current row, `i` in range (checked by RowIndex); the
         // column's value lives until that next step/reset, which the borrow of `self` outlasts.
-        unsafe { super::value_ref(ffi::sqlite3_column_value(self.as_ptr(), i as c_int)) }
+        unsafe {
+            super::value_ref(
+                ffi::sqlite3_column_value(self.as_ptr(), i as c_int),
+                expected,
+            )
+        }
     }
 
     pub(crate) fn sql(&self) -> &str {

@@ -1,6 +1,6 @@
 //! [`FromSql`]: SQLite values (columns, function arguments) as Rust values.
 
-use super::{Value, ValueRef};
+use super::{Type, Value, ValueRef};
 use std::fmt;
 
 /// Why a value could not be converted. [`Row::get`](crate::Row::get) turns it into an
@@ -66,9 +66,17 @@ pub trait FromSql<'a>: Sized {
     fn type_name() -> &'static str {
         std::any::type_name::<Self>()
     }
+
+    /// The storage class this type normally reads, if it has one. Row access tests for it
+    /// first and reads just that class, instead of dispatching over all five; other classes
+    /// still reach [`from_sql`](Self::from_sql). Purely an optimisation: `None` is always correct.
+    #[doc(hidden)]
+    const EXPECTED: Option<Type> = None;
 }
 
 impl FromSql<'_> for i64 {
+    const EXPECTED: Option<Type> = Some(Type::Integer);
+
     #[inline]
     fn from_sql(value: ValueRef<'_>) -> Result<Self, FromSqlError> {
         match value {
@@ -81,6 +89,8 @@ impl FromSql<'_> for i64 {
 macro_rules! checked_integer {
     ($($t:ty)*) => {$(
         impl FromSql<'_> for $t {
+            const EXPECTED: Option<Type> = Some(Type::Integer);
+
             #[inline]
             fn from_sql(value: ValueRef<'_>) -> Result<Self, FromSqlError> {
                 let i = i64::from_sql(value)?;
@@ -92,6 +102,8 @@ macro_rules! checked_integer {
 checked_integer!(i8 i16 i32 isize u8 u16 u32 u64 usize i128 u128);
 
 impl FromSql<'_> for bool {
+    const EXPECTED: Option<Type> = Some(Type::Integer);
+
     #[inline]
     fn from_sql(value: ValueRef<'_>) -> Result<Self, FromSqlError> {
         i64::from_sql(value).map(|i| i != 0)
@@ -99,6 +111,8 @@ impl FromSql<'_> for bool {
 }
 
 impl FromSql<'_> for f64 {
+    const EXPECTED: Option<Type> = Some(Type::Real);
+
     #[inline]
     fn from_sql(value: ValueRef<'_>) -> Result<Self, FromSqlError> {
         match value {
@@ -112,16 +126,20 @@ impl FromSql<'_> for f64 {
 }
 
 impl<'a> FromSql<'a> for &'a str {
-    #[inline]
+    const EXPECTED: Option<Type> = Some(Type::Text);
+
+    #[inline(always)]
     fn from_sql(value: ValueRef<'a>) -> Result<Self, FromSqlError> {
         match value {
-            ValueRef::Text(t) => std::str::from_utf8(t).map_err(FromSqlError::Utf8),
+            ValueRef::Text(t) => crate::raw::utf8(t).map_err(FromSqlError::Utf8),
             _ => Err(FromSqlError::InvalidType),
         }
     }
 }
 
 impl FromSql<'_> for String {
+    const EXPECTED: Option<Type> = Some(Type::Text);
+
     #[inline]
     fn from_sql(value: ValueRef<'_>) -> Result<Self, FromSqlError> {
         <&str>::from_sql(value).map(str::to_owned)
@@ -130,6 +148,8 @@ impl FromSql<'_> for String {
 
 /// TEXT and BLOB both read as bytes, so TEXT that is not UTF-8 can still be recovered.
 impl<'a> FromSql<'a> for &'a [u8] {
+    const EXPECTED: Option<Type> = Some(Type::Blob);
+
     #[inline]
     fn from_sql(value: ValueRef<'a>) -> Result<Self, FromSqlError> {
         match value {
@@ -140,6 +160,8 @@ impl<'a> FromSql<'a> for &'a [u8] {
 }
 
 impl FromSql<'_> for Vec<u8> {
+    const EXPECTED: Option<Type> = Some(Type::Blob);
+
     #[inline]
     fn from_sql(value: ValueRef<'_>) -> Result<Self, FromSqlError> {
         <&[u8]>::from_sql(value).map(<[u8]>::to_vec)
@@ -161,6 +183,8 @@ impl FromSql<'_> for Value {
 }
 
 impl<'a, T: FromSql<'a>> FromSql<'a> for Option<T> {
+    const EXPECTED: Option<Type> = T::EXPECTED;
+
     #[inline]
     fn from_sql(value: ValueRef<'a>) -> Result<Self, FromSqlError> {
         match value {

@@ -165,7 +165,7 @@ impl<'a> ValueRef<'a> {
     #[must_use]
     pub fn as_str(&self) -> Option<&'a str> {
         match self {
-            ValueRef::Text(t) => std::str::from_utf8(t).ok(),
+            ValueRef::Text(t) => crate::raw::utf8(t).ok(),
             _ => None,
         }
     }
