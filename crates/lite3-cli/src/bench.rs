@@ -5,6 +5,7 @@
 use crate::Error;
 use lite3::Connection;
 use std::fmt::Write as _;
+use std::io::Write as _;
 use std::path::PathBuf;
 use std::time::Instant;
 
@@ -39,18 +40,27 @@ pub(crate) fn run(args: &Args) -> Result<(), Error> {
         options.push(row.get::<_, String>(0)?);
         Ok(())
     })?;
-    println!("# sqlite {} {}", lite3::sqlite_version(), options.join(" "));
+    writeln!(
+        std::io::stdout(),
+        "# sqlite {} {}",
+        lite3::sqlite_version(),
+        options.join(" ")
+    )?;
     conn.execute("CREATE TABLE t(id INTEGER PRIMARY KEY, name TEXT NOT NULL, score REAL NOT NULL, data BLOB NOT NULL)", ())?;
 
     let mut rates = Vec::new();
     let mut report = |number: u32,
                       name: &'static str,
                       work: &mut dyn FnMut() -> lite3::Result<u64>|
-     -> lite3::Result<()> {
+     -> Result<(), Error> {
         let start = Instant::now();
         let checksum = work()?;
         let seconds = start.elapsed().as_secs_f64();
-        println!("W{number} {name} {:.1} {checksum}", seconds * 1000.0);
+        writeln!(
+            std::io::stdout(),
+            "W{number} {name} {:.1} {checksum}",
+            seconds * 1000.0
+        )?;
         rates.push((number, name, n as f64 / seconds.max(1e-9)));
         Ok(())
     };
@@ -59,11 +69,15 @@ pub(crate) fn run(args: &Args) -> Result<(), Error> {
     report(3, "scan", &mut || scan(&conn))?;
     report(4, "tiny_query", &mut || tiny_query(&conn, n))?;
     for (number, name, rate) in rates {
-        println!("# W{number} {name}: {rate:.0} rows/s");
+        writeln!(std::io::stdout(), "# W{number} {name}: {rate:.0} rows/s")?;
     }
     match lite3::memory() {
-        Some(m) => println!("# C memory high-water: {} bytes", m.high_water),
-        None => println!("# C memory: not counted"),
+        Some(m) => writeln!(
+            std::io::stdout(),
+            "# C memory high-water: {} bytes",
+            m.high_water
+        )?,
+        None => writeln!(std::io::stdout(), "# C memory: not counted")?,
     }
     drop(conn);
     for suffix in ["", "-wal", "-shm"] {

@@ -171,17 +171,28 @@ struct Csv<'w> {
 
 impl Sink for Csv<'_> {
     fn header(&mut self, names: &[String]) -> io::Result<()> {
-        self.out.write_record(names).map_err(io::Error::other)
+        self.out.write_record(names).map_err(csv_io_error)
     }
 
     fn row(&mut self, values: &[ValueRef<'_>]) -> io::Result<()> {
         self.out
             .write_record(values.iter().map(|v| text(*v, self.blobs, "")))
-            .map_err(io::Error::other)
+            .map_err(csv_io_error)
     }
 
     fn finish(&mut self) -> io::Result<()> {
         self.out.flush()
+    }
+}
+
+/// The writer's I/O error as it was (a closed pipe must stay recognisable); others wrapped.
+fn csv_io_error(error: csv::Error) -> io::Error {
+    if !error.is_io_error() {
+        return io::Error::other(error);
+    }
+    match error.into_kind() {
+        csv::ErrorKind::Io(error) => error,
+        other => io::Error::other(format!("{other:?}")),
     }
 }
 

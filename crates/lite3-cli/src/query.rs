@@ -3,6 +3,7 @@
 use crate::Error;
 use crate::output::{self, BlobEncoding, Format};
 use lite3::{Connection, OpenFlags, params_from_iter};
+use std::io::Write as _;
 use std::path::PathBuf;
 
 #[derive(clap::Args)]
@@ -35,7 +36,7 @@ pub(crate) fn run(args: &Args) -> Result<(), Error> {
     let mut stmt = conn.prepare(&args.sql)?;
     if stmt.column_count() == 0 {
         let changed = stmt.execute(params_from_iter(args.params.iter()))?;
-        println!("{changed} row(s) changed");
+        writeln!(std::io::stdout(), "{changed} row(s) changed")?;
         return Ok(());
     }
     let mut sink = output::sink(args.format, args.blobs, Box::new(std::io::stdout().lock()));

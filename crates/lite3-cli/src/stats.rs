@@ -3,6 +3,7 @@
 
 use crate::Error;
 use lite3::{Connection, OpenFlags};
+use std::io::Write as _;
 use std::path::PathBuf;
 
 #[derive(clap::Args)]
@@ -18,13 +19,21 @@ pub(crate) fn run(args: &Args) -> Result<(), Error> {
     } else {
         "system"
     };
-    println!("sqlite version     {} ({source})", lite3::sqlite_version());
+    writeln!(
+        std::io::stdout(),
+        "sqlite version     {} ({source})",
+        lite3::sqlite_version()
+    )?;
     let mut options = Vec::new();
     conn.pragma(None, "compile_options", None, |row| {
         options.push(row.get::<_, String>(0)?);
         Ok(())
     })?;
-    println!("compile options    {}", options.join(" "));
+    writeln!(
+        std::io::stdout(),
+        "compile options    {}",
+        options.join(" ")
+    )?;
     let pragma =
         |name: &str| conn.pragma_query_value(None, name, |row| Ok(row.get_ref(0)?.to_owned()));
     let int = |name: &str| -> Result<i64, Error> {
@@ -34,20 +43,29 @@ pub(crate) fn run(args: &Args) -> Result<(), Error> {
         }
     };
     let (pages, page_size) = (int("page_count")?, int("page_size")?);
-    println!("page size          {page_size} bytes");
-    println!("page count         {pages} ({} bytes)", pages * page_size);
-    println!("free pages         {}", int("freelist_count")?);
+    writeln!(std::io::stdout(), "page size          {page_size} bytes")?;
+    writeln!(
+        std::io::stdout(),
+        "page count         {pages} ({} bytes)",
+        pages * page_size
+    )?;
+    writeln!(
+        std::io::stdout(),
+        "free pages         {}",
+        int("freelist_count")?
+    )?;
     if let lite3::Value::Text(mode) = pragma("journal_mode")? {
-        println!("journal mode       {mode}");
+        writeln!(std::io::stdout(), "journal mode       {mode}")?;
     }
     let tables: i64 = conn.query_row(
         "SELECT count(*) FROM sqlite_schema WHERE type = 'table'",
         (),
         |r| r.get(0),
     )?;
-    println!("tables             {tables}");
+    writeln!(std::io::stdout(), "tables             {tables}")?;
     let status = conn.status();
-    println!(
+    writeln!(
+        std::io::stdout(),
         "connection         cache {} bytes (hits {}, misses {}, writes {}), schema {} bytes, statements {} bytes, lookaside {} (peak {})",
         status.cache_used,
         status.cache_hit,
@@ -57,13 +75,20 @@ pub(crate) fn run(args: &Args) -> Result<(), Error> {
         status.stmt_used,
         status.lookaside_used,
         status.lookaside_high_water
-    );
+    )?;
     match lite3::memory() {
-        Some(m) => println!(
+        Some(m) => writeln!(
+            std::io::stdout(),
             "C memory           {} bytes in use, high-water {} bytes, {} allocations, {} frees",
-            m.bytes_in_use, m.high_water, m.allocations, m.frees
-        ),
-        None => println!("C memory           not counted (SQLite was initialised before lite3)"),
+            m.bytes_in_use,
+            m.high_water,
+            m.allocations,
+            m.frees
+        )?,
+        None => writeln!(
+            std::io::stdout(),
+            "C memory           not counted (SQLite was initialised before lite3)"
+        )?,
     }
     Ok(())
 }

@@ -298,3 +298,43 @@ fn stats_describe_the_database() {
         assert!(out.contains(field), "missing {field:?} in\n{out}");
     }
 }
+
+/// `lite3 export ... | head -1`: a reader that goes away ends the output quietly, never with a
+/// panic or an error message, in every format.
+#[test]
+fn a_closed_pipe_ends_output_quietly() {
+    use std::io::{BufRead, BufReader};
+    use std::process::Stdio;
+    let s = Scratch::new("pipe");
+    let db = s.path("big.db");
+    ok(&[
+        "query",
+        &db,
+        "CREATE TABLE t AS WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c \
+         WHERE x < 200000) SELECT x, 'row ' || x AS label FROM c",
+    ]);
+    let runs: [&[&str]; 4] = [
+        &["export", &db, "t", "--format", "csv"],
+        &["export", &db, "t", "--format", "ndjson"],
+        &["query", &db, "SELECT * FROM t", "-f", "table"],
+        &["bench", "--rows", "2000", "--db", &s.path("bench.db")],
+    ];
+    for args in runs {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_lite3"))
+            .args(args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut first = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut first)
+            .unwrap();
+        assert!(!first.is_empty(), "{args:?} printed nothing");
+        // The reader is dropped here, closing the pipe while lite3 is still writing.
+        let out = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "{args:?}: {:?} {stderr}", out.status);
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+    }
+}
