@@ -66,6 +66,7 @@ struct ResetGuard<'a> {
 }
 
 impl Drop for ResetGuard<'_> {
+    #[inline]
     fn drop(&mut self) {
         self.raw.reset();
         if self.clear_bindings {
