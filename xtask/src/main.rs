@@ -39,10 +39,13 @@ tasks:
   deny [--install]
         cargo-deny licences, bans, sources (and advisories when reachable); the vendored
         SQLite against vendor/sqlite3mc/CVES.txt
-  bench [--rows N] [--rounds R] [--import] [--install]
+  bench [--rows N] [--rounds R] [--instructions] [--cross-lto] [--import] [--install]
         `lite3 bench` against the C baseline (xtask/c/workloads.c, same amalgamation and options),
         alternately; checks checksums agree; prints median ms and the lite3/C ratio per workload;
-        --import also times `lite3 import` against the sqlite3 shell's .import (1,000,000 rows)
+        --instructions counts instructions per workload with callgrind instead (exact, 100,000
+        rows by default); --cross-lto builds both sides with clang-22 and link-time optimisation
+        (lite3 through rustc's linker-plugin LTO); --import also times `lite3 import` against the
+        sqlite3 shell's .import (1,000,000 rows)
   ci [--install]
         the whole CI gate: fmt, clippy, tests (vendored, system, single-thread, OOM), bindings,
         deny, leak (and its self-test), dist for the native target

@@ -1,0 +1,122 @@
+//! The two builds the benchmark compares, each with both sides built the same way.
+
+#[path = "../../../crates/lite3-sys/build/options.rs"]
+mod options;
+
+use super::Pair;
+use crate::cmd;
+use crate::tools::Installer;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// The clang whose LLVM matches rustc's (22): linker-plugin LTO needs the two to read each
+/// other's bitcode.
+const CLANG: &str = "clang-22";
+const LLVM_AR: &str = "llvm-ar-22";
+
+/// As a user builds: cargo's release profile, and the C at -O2 with the system compiler.
+pub fn default(root: &Path, dir: &Path) -> Result<Pair, String> {
+    cmd::run(
+        Command::new(cmd::cargo())
+            .args(lite3_build_args())
+            .current_dir(root),
+    )?;
+    let c_compiler = std::env::var("CC").unwrap_or_else(|_| "cc".into());
+    Ok(Pair {
+        lite3: root.join("target/release/lite3"),
+        c: c_baseline(root, &dir.join("c-workloads"), &c_compiler, &[])?,
+    })
+}
+
+/// Both sides compiled by clang-22 with link-time optimisation. lite3 links through lld with
+/// rustc's `-Clinker-plugin-lto`, SQLite compiled to bitcode, so the optimiser sees Rust and C
+/// as one program; it builds into its own target dir so the default build stays untouched.
+pub fn cross_lto(root: &Path, dir: &Path, installer: Installer) -> Result<Pair, String> {
+    installer.apt(
+        &["clang-22", "lld-22", "llvm-22"],
+        cmd::exists(CLANG) && cmd::exists(LLVM_AR) && cmd::exists("ld.lld-22"),
+    )?;
+    let host = host_triple()?;
+    let key = host.replace('-', "_");
+    let cargo_key = key.to_uppercase();
+    let target_dir = root.join("target/cross-lto");
+    let mut build = Command::new(cmd::cargo());
+    build
+        .args(lite3_build_args())
+        .args(["--target", &host])
+        .arg("--target-dir")
+        .arg(&target_dir)
+        .current_dir(root)
+        // Scoped to the target, so build scripts still build and link the ordinary way.
+        .env(format!("CC_{key}"), CLANG)
+        .env(format!("AR_{key}"), LLVM_AR)
+        .env(format!("CFLAGS_{key}"), "-flto=thin")
+        .env(format!("CARGO_TARGET_{cargo_key}_LINKER"), CLANG)
+        .env(
+            format!("CARGO_TARGET_{cargo_key}_RUSTFLAGS"),
+            "-Clinker-plugin-lto -Clink-arg=-fuse-ld=lld",
+        )
+        // Either of these would replace the flags above.
+        .env_remove("RUSTFLAGS")
+        .env_remove("CARGO_ENCODED_RUSTFLAGS");
+    cmd::run(&mut build)?;
+    Ok(Pair {
+        lite3: target_dir.join(&host).join("release/lite3"),
+        c: c_baseline(
+            root,
+            &dir.join("c-workloads-cross-lto"),
+            CLANG,
+            &["-flto=thin", "-fuse-ld=lld"],
+        )?,
+    })
+}
+
+fn lite3_build_args() -> [&'static str; 7] {
+    [
+        "build",
+        "--release",
+        "--locked",
+        "-p",
+        "lite3-cli",
+        "--bin",
+        "lite3",
+    ]
+}
+
+fn host_triple() -> Result<String, String> {
+    let version = cmd::output(Command::new("rustc").arg("-vV"))?;
+    version
+        .lines()
+        .find_map(|l| l.strip_prefix("host: "))
+        .map(str::to_owned)
+        .ok_or_else(|| "rustc -vV printed no host".into())
+}
+
+/// Compiles the C workloads with the amalgamation and vendor/'s options, at -O2 like lite3-sys.
+fn c_baseline(
+    root: &Path,
+    binary: &Path,
+    compiler: &str,
+    flags: &[&str],
+) -> Result<PathBuf, String> {
+    let source = sqlite3mc_src::source_dir();
+    let options = options::read(&root.join("vendor/sqlite3mc/compile-options.txt"))?;
+    let mut cc = Command::new(compiler);
+    cc.arg("-O2")
+        .args(flags)
+        .arg("-o")
+        .arg(binary)
+        .arg("-I")
+        .arg(source);
+    for (name, value) in &options {
+        cc.arg(match value {
+            Some(value) => format!("-D{name}={value}"),
+            None => format!("-D{name}"),
+        });
+    }
+    cc.arg(root.join("xtask/c/workloads.c"))
+        .arg(source.join(sqlite3mc_src::SOURCE_FILE))
+        .args(["-lpthread", "-lm"]);
+    cmd::run(&mut cc)?;
+    Ok(binary.to_path_buf())
+}

@@ -1,0 +1,104 @@
+//! Instruction counts per workload, by callgrind: each workload is its own non-inlined function
+//! on both sides (`lite3::bench::<name>` in the CLI, `w<n>_<name>` in the C), and its inclusive
+//! count is everything that workload executed, SQLite included.
+
+use super::{Figures, Pair};
+use crate::cmd;
+use crate::tools::Installer;
+use std::path::Path;
+use std::process::Command;
+
+pub fn compare(
+    pair: &Pair,
+    dir: &Path,
+    rows: u64,
+    installer: Installer,
+) -> Result<Figures, String> {
+    installer.apt(&["valgrind"], cmd::exists("valgrind"))?;
+    let mut figures = Figures::default();
+    let rows = rows.to_string();
+    let db = dir.join("bench.db");
+    let db = db.to_str().ok_or("non-UTF-8 path")?;
+    let runs: [(&Path, Vec<&str>, bool); 2] = [
+        (
+            &pair.lite3,
+            vec!["bench", "--rows", &rows, "--db", db],
+            true,
+        ),
+        (&pair.c, vec![db, &rows], false),
+    ];
+    for (program, args, is_lite3) in runs {
+        let profile = dir.join(if is_lite3 {
+            "callgrind.lite3"
+        } else {
+            "callgrind.c"
+        });
+        let output = cmd::output(
+            Command::new("valgrind")
+                .args(["--tool=callgrind", "-q"])
+                .arg(format!("--callgrind-out-file={}", profile.display()))
+                .arg(program)
+                .args(&args),
+        )?;
+        let annotated = cmd::output(
+            Command::new("callgrind_annotate")
+                .args(["--inclusive=yes", "--threshold=100"])
+                .arg(&profile),
+        )?;
+        figures.add(&output, is_lite3, |workload, _| {
+            let symbol = workload_symbol(workload, is_lite3)?;
+            inclusive_count(&annotated, &symbol).ok_or(format!(
+                "callgrind saw no function {symbol} in {}",
+                program.display()
+            ))
+        })?;
+    }
+    Ok(figures)
+}
+
+/// `W3 scan` -> `lite3::bench::scan` or `w3_scan`.
+fn workload_symbol(workload: &str, is_lite3: bool) -> Result<String, String> {
+    let (number, name) = workload
+        .split_once(' ')
+        .ok_or(format!("bad workload {workload:?}"))?;
+    Ok(if is_lite3 {
+        format!("lite3::bench::{name}")
+    } else {
+        format!("{}_{name}", number.to_lowercase())
+    })
+}
+
+/// The inclusive count on callgrind_annotate's line for `symbol`
+/// (`  147,222,827 (13.34%)  ???:lite3::bench::scan [/path/to/lite3]`).
+fn inclusive_count(annotated: &str, symbol: &str) -> Option<f64> {
+    annotated.lines().find_map(|line| {
+        let (count, rest) = line.trim_start().split_once(' ')?;
+        let function = rest.split_once(':')?.1.split(" [").next()?;
+        (function == symbol).then(|| count.replace(',', "").parse().ok())?
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{inclusive_count, workload_symbol};
+
+    #[test]
+    fn reads_the_inclusive_count_of_exactly_the_named_function() {
+        let annotated = "  1,000 (100.0%)  ???:main [/x/lite3]\n  \
+                         147,222,827 (13.34%)  ???:lite3::bench::scan [/x/lite3]\n  \
+                         9 ( 0.1%)  ???:lite3::bench::scan_helper [/x/lite3]\n";
+        assert_eq!(
+            inclusive_count(annotated, "lite3::bench::scan"),
+            Some(147_222_827.0)
+        );
+        assert_eq!(inclusive_count(annotated, "lite3::bench::insert"), None);
+        assert_eq!(
+            workload_symbol("W4 tiny_query", false).unwrap(),
+            "w4_tiny_query"
+        );
+        assert_eq!(
+            workload_symbol("W2 point_select", true).unwrap(),
+            "lite3::bench::point_select"
+        );
+    }
+}
