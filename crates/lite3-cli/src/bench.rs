@@ -2,9 +2,8 @@
 //! every implementation (same SQL, same id sequence, same checksums), through lite3's safe API
 //! used the way a performance-minded user would.
 
-use crate::Error;
+use crate::{Error, workloads};
 use lite3::Connection;
-use std::fmt::Write as _;
 use std::io::Write as _;
 use std::path::PathBuf;
 use std::time::Instant;
@@ -64,10 +63,10 @@ pub(crate) fn run(args: &Args) -> Result<(), Error> {
         rates.push((number, name, n as f64 / seconds.max(1e-9)));
         Ok(())
     };
-    report(1, "insert", &mut || insert(&mut conn, n))?;
-    report(2, "point_select", &mut || point_select(&conn, n))?;
-    report(3, "scan", &mut || scan(&conn))?;
-    report(4, "tiny_query", &mut || tiny_query(&conn, n))?;
+    report(1, "insert", &mut || workloads::insert(&mut conn, n))?;
+    report(2, "point_select", &mut || workloads::point_select(&conn, n))?;
+    report(3, "scan", &mut || workloads::scan(&conn))?;
+    report(4, "tiny_query", &mut || workloads::tiny_query(&conn, n))?;
     for (number, name, rate) in rates {
         writeln!(std::io::stdout(), "# W{number} {name}: {rate:.0} rows/s")?;
     }
@@ -84,76 +83,4 @@ pub(crate) fn run(args: &Args) -> Result<(), Error> {
         let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
     }
     Ok(())
-}
-
-/// W1: one transaction, one prepared INSERT, N rows.
-#[inline(never)] // its own symbol, so profilers can attribute the workload
-fn insert(conn: &mut Connection, n: u64) -> lite3::Result<u64> {
-    let tx = conn.transaction()?;
-    {
-        let mut stmt = tx.prepare("INSERT INTO t(id,name,score,data) VALUES(?1,?2,?3,?4)")?;
-        let mut name = String::with_capacity(16);
-        let mut data = [0u8; 16];
-        for i in 1..=n {
-            name.clear();
-            let _ = write!(name, "name-{i:08}");
-            for (k, byte) in data.iter_mut().enumerate() {
-                *byte = (i + k as u64) as u8;
-            }
-            stmt.execute((i as i64, name.as_str(), i as f64 * 0.5, &data[..]))?;
-        }
-    }
-    tx.commit()?;
-    Ok(n)
-}
-
-/// W2: N point selects at ids from the specified LCG; the name is read without copying.
-#[inline(never)] // its own symbol, so profilers can attribute the workload
-fn point_select(conn: &Connection, n: u64) -> lite3::Result<u64> {
-    let mut stmt = conn.prepare("SELECT name, score FROM t WHERE id=?1")?;
-    let (mut x, mut checksum) = (1u64, 0u64);
-    for _ in 0..n {
-        x = x
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        let id = ((x >> 33) % n + 1) as i64;
-        checksum = checksum.wrapping_add(stmt.query_row((id,), |row| {
-            let name: &str = row.get(0)?;
-            let score: f64 = row.get(1)?;
-            Ok(name.len() as u64 + score.floor() as u64)
-        })?);
-    }
-    Ok(checksum)
-}
-
-/// W3: one pass over every row, text and blob borrowed.
-#[inline(never)] // its own symbol, so profilers can attribute the workload
-fn scan(conn: &Connection) -> lite3::Result<u64> {
-    let mut stmt = conn.prepare("SELECT id, name, score, data FROM t")?;
-    let mut rows = stmt.query(())?;
-    let mut checksum = 0u64;
-    while let Some(row) = rows.next()? {
-        let id: i64 = row.get(0)?;
-        let name: &str = row.get(1)?;
-        let score: f64 = row.get(2)?;
-        let data: &[u8] = row.get(3)?;
-        checksum = checksum
-            .wrapping_add(id as u64)
-            .wrapping_add(name.len() as u64)
-            .wrapping_add(score.floor() as u64)
-            .wrapping_add(u64::from(data.first().copied().unwrap_or(0)));
-    }
-    Ok(checksum)
-}
-
-/// W4: N runs of `SELECT ?1`.
-#[inline(never)] // its own symbol, so profilers can attribute the workload
-fn tiny_query(conn: &Connection, n: u64) -> lite3::Result<u64> {
-    let mut stmt = conn.prepare("SELECT ?1")?;
-    let mut checksum = 0u64;
-    for i in 1..=n {
-        checksum =
-            checksum.wrapping_add(stmt.query_row((i as i64,), |row| row.get::<_, i64>(0))? as u64);
-    }
-    Ok(checksum)
 }

@@ -9,6 +9,7 @@ mod import;
 mod output;
 mod query;
 mod stats;
+mod workloads;
 
 pub(crate) use error::Error;
 

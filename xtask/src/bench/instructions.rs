@@ -1,5 +1,5 @@
 //! Instruction counts per workload, by callgrind: each workload is its own non-inlined function
-//! on both sides (`lite3::bench::<name>` in the CLI, `w<n>_<name>` in the C), and its inclusive
+//! on both sides (`lite3::workloads::<name>` in the CLI, `w<n>_<name>` in the C), and its inclusive
 //! count is everything that workload executed, SQLite included.
 
 use super::{Figures, Pair};
@@ -56,20 +56,20 @@ pub fn compare(
     Ok(figures)
 }
 
-/// `W3 scan` -> `lite3::bench::scan` or `w3_scan`.
+/// `W3 scan` -> `lite3::workloads::scan` or `w3_scan`.
 fn workload_symbol(workload: &str, is_lite3: bool) -> Result<String, String> {
     let (number, name) = workload
         .split_once(' ')
         .ok_or(format!("bad workload {workload:?}"))?;
     Ok(if is_lite3 {
-        format!("lite3::bench::{name}")
+        format!("lite3::workloads::{name}")
     } else {
         format!("{}_{name}", number.to_lowercase())
     })
 }
 
 /// The inclusive count on callgrind_annotate's line for `symbol`
-/// (`  147,222,827 (13.34%)  ???:lite3::bench::scan [/path/to/lite3]`).
+/// (`  147,222,827 (13.34%)  ???:lite3::workloads::scan [/path/to/lite3]`).
 fn inclusive_count(annotated: &str, symbol: &str) -> Option<f64> {
     annotated.lines().find_map(|line| {
         let (count, rest) = line.trim_start().split_once(' ')?;
@@ -85,20 +85,20 @@ mod tests {
     #[test]
     fn reads_the_inclusive_count_of_exactly_the_named_function() {
         let annotated = "  1,000 (100.0%)  ???:main [/x/lite3]\n  \
-                         147,222,827 (13.34%)  ???:lite3::bench::scan [/x/lite3]\n  \
-                         9 ( 0.1%)  ???:lite3::bench::scan_helper [/x/lite3]\n";
+                         147,222,827 (13.34%)  ???:lite3::workloads::scan [/x/lite3]\n  \
+                         9 ( 0.1%)  ???:lite3::workloads::scan_helper [/x/lite3]\n";
         assert_eq!(
-            inclusive_count(annotated, "lite3::bench::scan"),
+            inclusive_count(annotated, "lite3::workloads::scan"),
             Some(147_222_827.0)
         );
-        assert_eq!(inclusive_count(annotated, "lite3::bench::insert"), None);
+        assert_eq!(inclusive_count(annotated, "lite3::workloads::insert"), None);
         assert_eq!(
             workload_symbol("W4 tiny_query", false).unwrap(),
             "w4_tiny_query"
         );
         assert_eq!(
             workload_symbol("W2 point_select", true).unwrap(),
-            "lite3::bench::point_select"
+            "lite3::workloads::point_select"
         );
     }
 }
