@@ -19,6 +19,7 @@ pub(crate) struct Args {
 }
 
 pub(crate) fn run(args: &Args) -> Result<(), Error> {
+    let mut out = std::io::stdout().lock();
     // To measure what counting C allocations costs, run once with and once without it.
     if std::env::var_os("LITE3_NO_MEMORY_COUNTING").is_some() {
         lite3::disable_memory_counting();
@@ -40,7 +41,7 @@ pub(crate) fn run(args: &Args) -> Result<(), Error> {
         Ok(())
     })?;
     writeln!(
-        std::io::stdout(),
+        out,
         "# sqlite {} {}",
         lite3::sqlite_version(),
         options.join(" ")
@@ -55,11 +56,7 @@ pub(crate) fn run(args: &Args) -> Result<(), Error> {
         let start = Instant::now();
         let checksum = work()?;
         let seconds = start.elapsed().as_secs_f64();
-        writeln!(
-            std::io::stdout(),
-            "W{number} {name} {:.1} {checksum}",
-            seconds * 1000.0
-        )?;
+        writeln!(out, "W{number} {name} {:.1} {checksum}", seconds * 1000.0)?;
         rates.push((number, name, n as f64 / seconds.max(1e-9)));
         Ok(())
     };
@@ -68,15 +65,11 @@ pub(crate) fn run(args: &Args) -> Result<(), Error> {
     report(3, "scan", &mut || workloads::scan(&conn))?;
     report(4, "tiny_query", &mut || workloads::tiny_query(&conn, n))?;
     for (number, name, rate) in rates {
-        writeln!(std::io::stdout(), "# W{number} {name}: {rate:.0} rows/s")?;
+        writeln!(out, "# W{number} {name}: {rate:.0} rows/s")?;
     }
     match lite3::memory() {
-        Some(m) => writeln!(
-            std::io::stdout(),
-            "# C memory high-water: {} bytes",
-            m.high_water
-        )?,
-        None => writeln!(std::io::stdout(), "# C memory: not counted")?,
+        Some(m) => writeln!(out, "# C memory high-water: {} bytes", m.high_water)?,
+        None => writeln!(out, "# C memory: not counted")?,
     }
     drop(conn);
     for suffix in ["", "-wal", "-shm"] {

@@ -13,6 +13,7 @@ pub(crate) struct Args {
 }
 
 pub(crate) fn run(args: &Args) -> Result<(), Error> {
+    let mut out = std::io::stdout().lock();
     let conn = Connection::open_with_flags(&args.db, OpenFlags::READ_ONLY | OpenFlags::URI)?;
     let source = if lite3::ffi::build_info::VENDORED {
         "vendored"
@@ -20,7 +21,7 @@ pub(crate) fn run(args: &Args) -> Result<(), Error> {
         "system"
     };
     writeln!(
-        std::io::stdout(),
+        out,
         "sqlite version     {} ({source})",
         lite3::sqlite_version()
     )?;
@@ -29,11 +30,7 @@ pub(crate) fn run(args: &Args) -> Result<(), Error> {
         options.push(row.get::<_, String>(0)?);
         Ok(())
     })?;
-    writeln!(
-        std::io::stdout(),
-        "compile options    {}",
-        options.join(" ")
-    )?;
+    writeln!(out, "compile options    {}", options.join(" "))?;
     let pragma =
         |name: &str| conn.pragma_query_value(None, name, |row| Ok(row.get_ref(0)?.to_owned()));
     let int = |name: &str| -> Result<i64, Error> {
@@ -43,29 +40,25 @@ pub(crate) fn run(args: &Args) -> Result<(), Error> {
         }
     };
     let (pages, page_size) = (int("page_count")?, int("page_size")?);
-    writeln!(std::io::stdout(), "page size          {page_size} bytes")?;
+    writeln!(out, "page size          {page_size} bytes")?;
     writeln!(
-        std::io::stdout(),
+        out,
         "page count         {pages} ({} bytes)",
         pages * page_size
     )?;
-    writeln!(
-        std::io::stdout(),
-        "free pages         {}",
-        int("freelist_count")?
-    )?;
+    writeln!(out, "free pages         {}", int("freelist_count")?)?;
     if let lite3::Value::Text(mode) = pragma("journal_mode")? {
-        writeln!(std::io::stdout(), "journal mode       {mode}")?;
+        writeln!(out, "journal mode       {mode}")?;
     }
     let tables: i64 = conn.query_row(
         "SELECT count(*) FROM sqlite_schema WHERE type = 'table'",
         (),
         |r| r.get(0),
     )?;
-    writeln!(std::io::stdout(), "tables             {tables}")?;
+    writeln!(out, "tables             {tables}")?;
     let status = conn.status();
     writeln!(
-        std::io::stdout(),
+        out,
         "connection         cache {} bytes (hits {}, misses {}, writes {}), schema {} bytes, statements {} bytes, lookaside {} (peak {})",
         status.cache_used,
         status.cache_hit,
@@ -78,15 +71,12 @@ pub(crate) fn run(args: &Args) -> Result<(), Error> {
     )?;
     match lite3::memory() {
         Some(m) => writeln!(
-            std::io::stdout(),
+            out,
             "C memory           {} bytes in use, high-water {} bytes, {} allocations, {} frees",
-            m.bytes_in_use,
-            m.high_water,
-            m.allocations,
-            m.frees
+            m.bytes_in_use, m.high_water, m.allocations, m.frees
         )?,
         None => writeln!(
-            std::io::stdout(),
+            out,
             "C memory           not counted (SQLite was initialised before lite3)"
         )?,
     }

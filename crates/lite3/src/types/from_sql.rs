@@ -69,7 +69,8 @@ pub trait FromSql<'a>: Sized {
 
     /// The storage class this type normally reads, if it has one. Row access tests for it
     /// first and reads just that class, instead of dispatching over all five; other classes
-    /// still reach [`from_sql`](Self::from_sql). Purely an optimisation: `None` is always correct.
+    /// still reach [`from_sql`](Self::from_sql). Purely an optimisation: any value is correct; a
+    /// wrong one only costs a little speed.
     #[doc(hidden)]
     const EXPECTED: Option<Type> = None;
 }
