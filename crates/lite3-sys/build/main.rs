@@ -11,6 +11,7 @@ mod config;
 #[cfg(feature = "vendored")]
 mod options;
 mod output;
+mod read_helpers;
 mod system;
 #[cfg(feature = "vendored")]
 mod vendored;
@@ -48,7 +49,11 @@ fn main() -> ExitCode {
 fn run() -> Result<(), String> {
     let config = Config::from_env()?;
     let linked = match config.source {
-        Source::System => system::probe(&config)?,
+        Source::System => {
+            let linked = system::probe(&config)?;
+            read_helpers::compile_alone(&linked.include_dir)?;
+            linked
+        }
         Source::Vendored => build_vendored(&config)?,
     };
     let bindings_version = bindings::provide(&config, &linked)?;

@@ -161,18 +161,22 @@ fn open_create_insert_select_close() {
     assert_eq!(unsafe { ffi::sqlite3_close(db) }, ffi::SQLITE_OK);
 }
 
-#[test]
-fn transient_destructor_copies_the_buffer() {
+/// A new in-memory database and `sql` prepared on it; the caller finalises and closes.
+fn open_in_memory_and_prepare(sql: &CStr) -> (*mut ffi::sqlite3, *mut ffi::sqlite3_stmt) {
     let mut db = ptr::null_mut();
     // SAFETY: the filename is a static NUL-terminated string; `db` receives the handle.
     let rc = unsafe { ffi::sqlite3_open(c":memory:".as_ptr(), &mut db) };
     assert_eq!(rc, ffi::SQLITE_OK);
     let mut stmt = ptr::null_mut();
-    // SAFETY: `db` is open; `stmt` receives the statement.
-    let rc = unsafe {
-        ffi::sqlite3_prepare_v2(db, c"SELECT ?1".as_ptr(), -1, &mut stmt, ptr::null_mut())
-    };
+    // SAFETY: `db` is open; `sql` is NUL-terminated; `stmt` receives the statement.
+    let rc = unsafe { ffi::sqlite3_prepare_v2(db, sql.as_ptr(), -1, &mut stmt, ptr::null_mut()) };
     assert_eq!(rc, ffi::SQLITE_OK);
+    (db, stmt)
+}
+
+#[test]
+fn transient_destructor_copies_the_buffer() {
+    let (db, stmt) = open_in_memory_and_prepare(c"SELECT ?1");
     let mut buffer = b"a\0b".to_vec();
     // SAFETY: SQLITE_TRANSIENT makes SQLite copy the 3 bytes before returning, so the buffer may
     // change afterwards.
@@ -197,6 +201,83 @@ fn transient_destructor_copies_the_buffer() {
         .to_vec()
     };
     assert_eq!(copied, b"a\0b");
+    // SAFETY: finalise the statement, then close the connection, each once.
+    unsafe {
+        assert_eq!(ffi::sqlite3_finalize(stmt), ffi::SQLITE_OK);
+        assert_eq!(ffi::sqlite3_close(db), ffi::SQLITE_OK);
+    }
+}
+
+/// lite3's C readers return each storage class with its contents, and refuse out-of-range
+/// columns without touching SQLite's error state.
+#[test]
+fn column_reader_returns_class_and_contents() {
+    let (db, stmt) = open_in_memory_and_prepare(c"SELECT -7, 2.5, 'héllo', x'00ff', NULL, '', x''");
+    // SAFETY: `stmt` is valid.
+    assert_eq!(unsafe { ffi::sqlite3_step(stmt) }, ffi::SQLITE_ROW);
+
+    let read = |i: c_int| {
+        let mut parts = std::mem::MaybeUninit::uninit();
+        // SAFETY: `stmt` has a current row; `parts` is writable.
+        let class = unsafe { ffi::lite3_column_read(stmt, i, parts.as_mut_ptr()) };
+        (class, parts)
+    };
+    let bytes = |parts: &std::mem::MaybeUninit<ffi::lite3_value_parts>| {
+        // SAFETY: only called for TEXT and BLOB, for which the reader set `bytes` and `len`;
+        // the buffer lives until the next step.
+        unsafe {
+            let parts = parts.assume_init_ref();
+            if parts.data.bytes.is_null() {
+                assert_eq!(parts.len, 0, "only an empty value has no buffer");
+                Vec::new()
+            } else {
+                std::slice::from_raw_parts(parts.data.bytes.cast::<u8>(), parts.len as usize)
+                    .to_vec()
+            }
+        }
+    };
+
+    let (class, parts) = read(0);
+    assert_eq!(class, ffi::SQLITE_INTEGER);
+    // SAFETY: INTEGER sets `integer`.
+    assert_eq!(unsafe { parts.assume_init().data.integer }, -7);
+    let (class, parts) = read(1);
+    assert_eq!(class, ffi::SQLITE_FLOAT);
+    // SAFETY: FLOAT sets `real`.
+    assert_eq!(unsafe { parts.assume_init().data.real }, 2.5);
+    let (class, parts) = read(2);
+    assert_eq!(class, ffi::SQLITE_TEXT);
+    assert_eq!(bytes(&parts), "héllo".as_bytes());
+    let (class, parts) = read(3);
+    assert_eq!(class, ffi::SQLITE_BLOB);
+    assert_eq!(bytes(&parts), [0x00, 0xff]);
+    assert_eq!(read(4).0, ffi::SQLITE_NULL);
+    let (class, parts) = read(5);
+    assert_eq!(class, ffi::SQLITE_TEXT);
+    assert!(bytes(&parts).is_empty());
+    let (class, parts) = read(6);
+    assert_eq!(class, ffi::SQLITE_BLOB);
+    assert!(bytes(&parts).is_empty());
+
+    for out_of_range in [7, -1, c_int::MAX, c_int::MIN] {
+        assert_eq!(read(out_of_range).0, ffi::LITE3_NO_SUCH_COLUMN);
+    }
+    // SAFETY: `db` is open.
+    let errcode = unsafe { ffi::sqlite3_errcode(db) };
+    assert_eq!(
+        errcode,
+        ffi::SQLITE_ROW,
+        "an out-of-range read leaves SQLite's error state alone"
+    );
+
+    // The value reader agrees with the column reader.
+    let mut parts = std::mem::MaybeUninit::uninit();
+    // SAFETY: a row is current and column 2 exists; `parts` is writable.
+    let class =
+        unsafe { ffi::lite3_value_read(ffi::sqlite3_column_value(stmt, 2), parts.as_mut_ptr()) };
+    assert_eq!(class, ffi::SQLITE_TEXT);
+    assert_eq!(bytes(&parts), "héllo".as_bytes());
+
     // SAFETY: finalise the statement, then close the connection, each once.
     unsafe {
         assert_eq!(ffi::sqlite3_finalize(stmt), ffi::SQLITE_OK);
