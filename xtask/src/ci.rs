@@ -77,7 +77,7 @@ const STEPS: &[(&str, Step)] = &[
         ]),
     ),
     (
-        "tests, out-of-memory sweep and tracing",
+        "tests, out-of-memory sweep, out-of-memory reads and tracing",
         Step::Cargo(&[
             "test",
             "-p",
@@ -87,6 +87,8 @@ const STEPS: &[(&str, Step)] = &[
             "--locked",
             "--test",
             "oom_sweep",
+            "--test",
+            "oom_read",
             "--test",
             "observability",
         ]),

@@ -1,5 +1,6 @@
 //! [`Rows`], [`Row`] and [`MappedRows`]: reading query results without copying.
 
+use crate::raw::ReadFailure;
 use crate::statement::Statement;
 use crate::types::{FromSql, ValueRef, conversion_error};
 use crate::{Error, Result};
@@ -21,16 +22,13 @@ use crate::{Error, Result};
 pub struct Rows<'s> {
     row: Row<'s>,
     done: bool,
-    started: bool,
 }
 
 impl<'s> Rows<'s> {
     pub(crate) fn new(stmt: &'s Statement<'s>) -> Self {
-        // The column count is read after the first step (see `next`).
         Self {
-            row: Row { stmt, columns: 0 },
+            row: Row::new(stmt),
             done: false,
-            started: false,
         }
     }
 
@@ -60,14 +58,7 @@ impl<'s> Rows<'s> {
         }
         let stmt = self.row.stmt;
         match stmt.raw.step(stmt.conn.raw()) {
-            Ok(true) => {
-                // The column count is final once the first step has (re)prepared the statement.
-                if !self.started {
-                    self.started = true;
-                    self.row.columns = stmt.raw.column_count();
-                }
-                Ok(Some(&self.row))
-            }
+            Ok(true) => Ok(Some(&self.row)),
             Ok(false) => {
                 self.done = true;
                 stmt.raw.reset();
@@ -112,17 +103,12 @@ impl std::fmt::Debug for Rows<'_> {
 /// ```
 pub struct Row<'s> {
     stmt: &'s Statement<'s>,
-    /// The result's column count, read once per query rather than on every `get`.
-    columns: usize,
 }
 
 impl<'s> Row<'s> {
     /// The current row of `stmt`, which has just returned one.
     pub(crate) fn new(stmt: &'s Statement<'s>) -> Self {
-        Self {
-            stmt,
-            columns: stmt.raw.column_count(),
-        }
+        Self { stmt }
     }
 
     /// Column `index` (a `usize` or a column name) converted to `T`. Borrowed types (`&str`,
@@ -143,16 +129,19 @@ impl<'s> Row<'s> {
     ///
     /// # Errors
     /// [`Error::InvalidColumn`], or a conversion error naming the column: [`Error::InvalidType`],
-    /// [`Error::IntegerOutOfRange`], [`Error::Utf8`].
+    /// [`Error::IntegerOutOfRange`], [`Error::Utf8`]; an out-of-memory [`Error::Sqlite`] when
+    /// SQLite cannot allocate a TEXT or BLOB value's buffer.
     // Always inlined: the call, its frame and a 64-byte Result written through memory cost
     // more than the few instructions of the happy path, which then folds into the caller.
     #[inline(always)]
     pub fn get<'r, I: RowIndex, T: FromSql<'r>>(&'r self, index: I) -> Result<T> {
-        let i = index.index(self.stmt, self.columns)?;
-        let value = self.stmt.raw.column_value(i, T::EXPECTED);
-        match T::from_sql(value) {
-            Ok(converted) => Ok(converted),
-            Err(error) => Err(self.conversion_error::<T>(error, value, i)),
+        let i = index.index(self.stmt)?;
+        match self.stmt.raw.column(i, T::EXPECTED) {
+            Ok(value) => match T::from_sql(value) {
+                Ok(converted) => Ok(converted),
+                Err(error) => Err(*self.conversion_error::<T>(error, value, i)),
+            },
+            Err(failure) => Err(*read_failure(failure, i)),
         }
     }
 
@@ -169,11 +158,15 @@ impl<'s> Row<'s> {
     /// ```
     ///
     /// # Errors
-    /// [`Error::InvalidColumn`] when there is no such column.
+    /// [`Error::InvalidColumn`] when there is no such column; an out-of-memory
+    /// [`Error::Sqlite`] as for [`get`](Self::get).
     #[inline]
     pub fn get_ref<I: RowIndex>(&self, index: I) -> Result<ValueRef<'_>> {
-        let i = index.index(self.stmt, self.columns)?;
-        Ok(self.stmt.raw.column_value(i, None))
+        let i = index.index(self.stmt)?;
+        self.stmt
+            .raw
+            .column(i, None)
+            .map_err(|failure| *read_failure(failure, i))
     }
 
     /// Number of columns.
@@ -185,7 +178,7 @@ impl<'s> Row<'s> {
     /// ```
     #[must_use]
     pub fn column_count(&self) -> usize {
-        self.columns
+        self.stmt.raw.column_count()
     }
 
     /// The statement this row comes from.
@@ -201,6 +194,10 @@ impl<'s> Row<'s> {
         self.stmt
     }
 
+    /// The error for a value `T` cannot be read from. Like [`read_failure`] it returns a `Box`:
+    /// an `Error` written straight into the caller's `Result` would make the optimiser treat
+    /// that `Result` as possibly `Ok` and keep the success path's value in memory; one moved out
+    /// of a box is a plain load it can see through. Only failing reads pay for the box.
     #[cold]
     #[inline(never)]
     fn conversion_error<'r, T: FromSql<'r>>(
@@ -208,9 +205,9 @@ impl<'s> Row<'s> {
         error: crate::types::FromSqlError,
         value: ValueRef<'_>,
         i: usize,
-    ) -> Error {
+    ) -> Box<Error> {
         let name = self.stmt.column_name(i).unwrap_or_default().to_owned();
-        conversion_error::<T>(error, value, i, name)
+        Box::new(conversion_error::<T>(error, value, i, name))
     }
 }
 
@@ -218,10 +215,11 @@ impl std::fmt::Debug for Row<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let mut list = f.debug_map();
         for i in 0..self.column_count() {
-            list.entry(
-                &self.stmt.column_name(i).unwrap_or_default(),
-                &self.stmt.raw.column_value(i, None),
-            );
+            let name = self.stmt.column_name(i).unwrap_or_default();
+            match self.stmt.raw.column(i, None) {
+                Ok(value) => list.entry(&name, &value),
+                Err(failure) => list.entry(&name, &failure),
+            };
         }
         list.finish()
     }
@@ -244,34 +242,32 @@ mod sealed {
 /// # Ok::<(), lite3::Error>(())
 /// ```
 pub trait RowIndex: sealed::Sealed {
-    /// The position of this column in `stmt`'s result of `columns` columns.
+    /// The position this index names in `stmt`'s result. A name is looked up; a position is
+    /// returned as it is, and checked against the column count when the column is read.
     ///
     /// # Errors
-    /// [`Error::InvalidColumn`] when the result has no such column.
-    fn index(&self, stmt: &Statement<'_>, columns: usize) -> Result<usize>;
+    /// [`Error::InvalidColumn`] when the result has no column of that name.
+    fn index(&self, stmt: &Statement<'_>) -> Result<usize>;
 }
 
 impl RowIndex for usize {
     #[inline(always)]
-    fn index(&self, _: &Statement<'_>, columns: usize) -> Result<usize> {
-        if *self < columns {
-            Ok(*self)
-        } else {
-            Err(invalid_column(*self))
-        }
+    fn index(&self, _: &Statement<'_>) -> Result<usize> {
+        Ok(*self)
     }
-}
-
-#[cold]
-#[inline(never)]
-fn invalid_column(index: usize) -> Error {
-    Error::InvalidColumn(index.to_string())
 }
 
 impl RowIndex for &str {
-    fn index(&self, stmt: &Statement<'_>, _: usize) -> Result<usize> {
+    fn index(&self, stmt: &Statement<'_>) -> Result<usize> {
         stmt.column_index(self)
     }
+}
+
+/// Reading column `index` failed before any conversion (boxed: see `Row::conversion_error`).
+#[cold]
+#[inline(never)]
+fn read_failure(failure: ReadFailure, index: usize) -> Box<Error> {
+    Box::new(failure.into_error(&index.to_string()))
 }
 
 /// Rows mapped through a closure, as an [`Iterator`]; from

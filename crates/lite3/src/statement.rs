@@ -75,6 +75,14 @@ impl Drop for ResetGuard<'_> {
     }
 }
 
+/// The end of a query that failed while its row was being read: reset, then report.
+#[cold]
+#[inline(never)]
+fn reset_after_error(guard: ResetGuard<'_>, error: Error) -> Error {
+    drop(guard);
+    error
+}
+
 impl<'c> Statement<'c> {
     pub(crate) fn into_parts(self) -> (&'c Connection, RawStatement) {
         (self.conn, self.raw)
@@ -208,11 +216,19 @@ impl<'c> Statement<'c> {
         P: Params,
         F: FnOnce(&Row<'_>) -> Result<T>,
     {
-        let _guard = self.bind_borrowed(&params)?;
+        let guard = self.bind_borrowed(&params)?;
         if !self.raw.step(self.conn.raw())? {
             return Err(Error::QueryReturnedNoRows);
         }
-        f(&Row::new(self))
+        match f(&Row::new(self)) {
+            Ok(value) => {
+                drop(guard);
+                Ok(value)
+            }
+            // Its own cold call, so that the optimiser keeps the two paths apart and the row's
+            // value stays in registers rather than in a Result merged in memory.
+            Err(error) => Err(reset_after_error(guard, error)),
+        }
     }
 
     /// Whether the query returns at least one row.
@@ -272,8 +288,11 @@ impl<'c> Statement<'c> {
             _ => false,
         };
         // `index <= count`, and SQLite's parameter count is a c_int.
-        self.raw
-            .bind(self.conn.raw(), index as c_int, value, lifetime)?;
+        let rc = self.raw.bind(index as c_int, value, lifetime);
+        // Dropped before the check, so no unwinding path needs it: the hot path keeps the
+        // converted value in registers.
+        drop(output);
+        self.conn.raw().check(rc)?;
         Ok(buffer && lifetime == Lifetime::Static)
     }
 

@@ -287,6 +287,12 @@ fn conversions_are_checked_and_name_the_column() {
                 Err(Error::InvalidType { .. })
             ));
             assert!(matches!(row.get::<_, i64>(5), Err(Error::InvalidColumn(_))));
+            // Indexes past C's int range must not wrap around to a valid column.
+            for huge in [1 << 31, (1 << 32) + 1, usize::MAX] {
+                let err = row.get::<_, Option<i64>>(huge).unwrap_err();
+                assert_eq!(err.to_string(), format!("the result has no column {huge}"));
+                assert!(matches!(row.get_ref(huge), Err(Error::InvalidColumn(_))));
+            }
             assert!(matches!(
                 row.get::<_, i64>("missing"),
                 Err(Error::InvalidColumn(_))

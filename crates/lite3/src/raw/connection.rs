@@ -95,13 +95,21 @@ impl RawConnection {
     }
 
     /// The error for `rc`, just returned by a call on this connection.
-    #[cold]
+    // Inline, with the work out of line: the caller then sees which variant it gets, so the
+    // optimiser knows the result is no `Ok` and keeps the success path's values in registers.
+    #[inline]
     pub(crate) fn error(&self, rc: c_int) -> Error {
+        Error::Sqlite(self.sqlite_error(rc))
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn sqlite_error(&self, rc: c_int) -> crate::error::SqliteError {
         // SAFETY: `db` is open and used by this thread only (RawConnection is not Sync).
         let error = unsafe { super::error::from_handle(self.as_ptr(), rc) };
         self.note_failure(rc);
         super::callback::resume_parked_panic();
-        Error::Sqlite(error)
+        error
     }
 
     /// Remembers failures after which the connection should not be trusted again.

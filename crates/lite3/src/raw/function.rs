@@ -63,15 +63,16 @@ impl Context<'_> {
     /// ```
     ///
     /// # Errors
-    /// [`Error::InvalidColumn`] when `i` is out of range.
+    /// [`Error::InvalidColumn`] when `i` is out of range; an out-of-memory [`Error::Sqlite`]
+    /// when SQLite cannot allocate a TEXT or BLOB argument's buffer.
     pub fn get_ref(&self, i: usize) -> Result<ValueRef<'_>> {
-        let value = *self
-            .args
-            .get(i)
-            .ok_or_else(|| Error::InvalidColumn(format!("argument {i}")))?;
+        let what = || format!("argument {i}");
+        let Some(&value) = self.args.get(i) else {
+            return Err(Error::InvalidColumn(what()));
+        };
         // SAFETY: `value` is an argument SQLite passed to this call (a protected value), valid
         // until the call returns; the borrow of `self` ends before that.
-        Ok(unsafe { super::value_ref(value, None) })
+        unsafe { super::value_ref(value) }.map_err(|failure| failure.into_error(&what()))
     }
 
     /// Argument `i` converted to `T`.

@@ -55,45 +55,96 @@ pub(crate) unsafe fn optional_str<'a>(ptr: *const std::ffi::c_char) -> Option<&'
     unsafe { std::ffi::CStr::from_ptr(ptr) }.to_str().ok()
 }
 
-/// A value as SQLite holds it, read through the `sqlite3_value_*` accessors. Only the accessor
-/// matching the value's storage class is called, so SQLite never converts it, and earlier borrows
-/// of it stay valid. When the caller `expects` one class (a constant after inlining), that class
-/// is tested for and read first: one compare instead of a dispatch over all five.
-///
-/// # Safety
-/// `value` is a live `sqlite3_value` that stays unchanged for `'a`, read only by the thread using
-/// its connection (for a result column, lite3's connections are opened with
-/// `SQLITE_OPEN_NOMUTEX` and used by one thread at a time, so no mutex guards it either way).
-#[inline(always)]
-pub(crate) unsafe fn value_ref<'a>(
-    value: *mut crate::ffi::sqlite3_value,
-    expected: Option<crate::types::Type>,
-) -> crate::types::ValueRef<'a> {
-    // SAFETY: guaranteed by the caller.
-    let class = unsafe { crate::ffi::sqlite3_value_type(value) };
-    match expected.map(storage_class_code) {
-        // The constant class lets `read` fold to the one accessor.
-        // SAFETY: guaranteed by the caller.
-        Some(code) if class == code => unsafe { read(value, code) },
-        // SAFETY: guaranteed by the caller.
-        Some(_) => unsafe { read_other(value, class) },
-        // SAFETY: guaranteed by the caller.
-        None => unsafe { read(value, class) },
+/// Why a value could not be read.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) enum ReadFailure {
+    /// The column index is out of range.
+    NoSuchColumn,
+    /// SQLite could not allocate the buffer of a TEXT or BLOB.
+    OutOfMemory,
+}
+
+impl ReadFailure {
+    /// The error to report; `what` names the column or argument (`3`, `"name"`, `argument 1`).
+    #[cold]
+    #[inline(never)]
+    pub(crate) fn into_error(self, what: &str) -> crate::Error {
+        match self {
+            Self::NoSuchColumn => crate::Error::InvalidColumn(what.to_owned()),
+            Self::OutOfMemory => error::from_code(crate::ffi::SQLITE_NOMEM).into(),
+        }
     }
 }
 
-/// [`read`] kept out of line, so that the expected class stays a compare and a call, not a
-/// jump table the optimiser would otherwise merge it into.
+/// A value as SQLite holds it, read by lite3's C reader (lite3-sys/csrc/lite3_read.c), which
+/// calls only the accessor of the value's storage class: SQLite never converts it, and earlier
+/// borrows of it stay valid.
 ///
 /// # Safety
-/// As for [`read`].
-#[inline(never)]
-unsafe fn read_other<'a>(
+/// `value` is a live, protected `sqlite3_value` that stays unchanged for `'a`, read only by the
+/// thread using its connection.
+#[inline]
+pub(crate) unsafe fn value_ref<'a>(
     value: *mut crate::ffi::sqlite3_value,
+) -> Result<crate::types::ValueRef<'a>, ReadFailure> {
+    let mut parts = std::mem::MaybeUninit::uninit();
+    // SAFETY: guaranteed by the caller; `parts` is writable.
+    let class = unsafe { crate::ffi::lite3_value_read(value, parts.as_mut_ptr()) };
+    // SAFETY: `class` and `parts` come from the reader; the caller guarantees the lifetime.
+    unsafe { decode(class, &parts, None) }
+}
+
+/// Turns what a C reader returned into a [`ValueRef`](crate::types::ValueRef). When the caller
+/// `expects` one class (a constant after inlining), that class is tested for and decoded first:
+/// one compare instead of a dispatch over all of them.
+///
+/// # Safety
+/// `class` and `parts` were returned together by a C reader for a value that stays unchanged
+/// for `'a`.
+#[inline(always)]
+pub(crate) unsafe fn decode<'a>(
     class: std::ffi::c_int,
-) -> crate::types::ValueRef<'a> {
+    parts: &std::mem::MaybeUninit<crate::ffi::lite3_value_parts>,
+    expected: Option<crate::types::Type>,
+) -> Result<crate::types::ValueRef<'a>, ReadFailure> {
+    match expected.map(storage_class_code) {
+        // The constant class lets `decode_class` fold to reading one member.
+        // SAFETY: guaranteed by the caller.
+        Some(code) if class == code => Ok(unsafe { decode_class(code, parts) }),
+        // SAFETY: guaranteed by the caller.
+        Some(_) => unsafe { decode_other(class, parts) },
+        // SAFETY: guaranteed by the caller.
+        None => unsafe { decode_any(class, parts) },
+    }
+}
+
+/// [`decode_any`] kept out of line, so that the expected class stays a compare, not a jump
+/// table the optimiser would otherwise merge it into.
+///
+/// # Safety
+/// As for [`decode`].
+#[inline(never)]
+unsafe fn decode_other<'a>(
+    class: std::ffi::c_int,
+    parts: &std::mem::MaybeUninit<crate::ffi::lite3_value_parts>,
+) -> Result<crate::types::ValueRef<'a>, ReadFailure> {
     // SAFETY: guaranteed by the caller.
-    unsafe { read(value, class) }
+    unsafe { decode_any(class, parts) }
+}
+
+/// # Safety
+/// As for [`decode`].
+#[inline(always)]
+unsafe fn decode_any<'a>(
+    class: std::ffi::c_int,
+    parts: &std::mem::MaybeUninit<crate::ffi::lite3_value_parts>,
+) -> Result<crate::types::ValueRef<'a>, ReadFailure> {
+    match class {
+        crate::ffi::LITE3_NO_SUCH_COLUMN => Err(ReadFailure::NoSuchColumn),
+        crate::ffi::LITE3_OUT_OF_MEMORY => Err(ReadFailure::OutOfMemory),
+        // SAFETY: guaranteed by the caller.
+        _ => Ok(unsafe { decode_class(class, parts) }),
+    }
 }
 
 const fn storage_class_code(class: crate::types::Type) -> std::ffi::c_int {
@@ -108,30 +159,26 @@ const fn storage_class_code(class: crate::types::Type) -> std::ffi::c_int {
     }
 }
 
-/// Reads `value`, whose storage class is `class`.
+/// Reads the member of `parts` that storage class `class` set.
 ///
 /// # Safety
-/// As for [`value_ref`]; `class` is `sqlite3_value_type(value)`.
+/// As for [`decode`]; `class` is a storage class (`SQLITE_INTEGER` … `SQLITE_NULL`).
 #[inline(always)]
-unsafe fn read<'a>(
-    value: *mut crate::ffi::sqlite3_value,
+unsafe fn decode_class<'a>(
     class: std::ffi::c_int,
+    parts: &std::mem::MaybeUninit<crate::ffi::lite3_value_parts>,
 ) -> crate::types::ValueRef<'a> {
     use crate::ffi;
     use crate::types::ValueRef;
-    // SAFETY: guaranteed by the caller.
+    let parts = parts.as_ptr();
+    // SAFETY: the reader set the member (and, for TEXT and BLOB, the length) that `class` names;
+    // a non-null buffer holds `len` bytes that stay unchanged for `'a` (caller's guarantee).
     unsafe {
         match class {
-            ffi::SQLITE_INTEGER => ValueRef::Integer(ffi::sqlite3_value_int64(value)),
-            ffi::SQLITE_FLOAT => ValueRef::Real(ffi::sqlite3_value_double(value)),
-            ffi::SQLITE_TEXT => ValueRef::Text(bytes(
-                ffi::sqlite3_value_text(value),
-                ffi::sqlite3_value_bytes(value),
-            )),
-            ffi::SQLITE_BLOB => ValueRef::Blob(bytes(
-                ffi::sqlite3_value_blob(value).cast(),
-                ffi::sqlite3_value_bytes(value),
-            )),
+            ffi::SQLITE_INTEGER => ValueRef::Integer((*parts).data.integer),
+            ffi::SQLITE_FLOAT => ValueRef::Real((*parts).data.real),
+            ffi::SQLITE_TEXT => ValueRef::Text(bytes((*parts).data.bytes.cast(), (*parts).len)),
+            ffi::SQLITE_BLOB => ValueRef::Blob(bytes((*parts).data.bytes.cast(), (*parts).len)),
             _ => ValueRef::Null,
         }
     }

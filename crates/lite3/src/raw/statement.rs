@@ -65,19 +65,31 @@ impl RawStatement {
     #[inline]
     pub(crate) fn step(&self, conn: &RawConnection) -> Result<bool> {
         // SAFETY: the statement is valid and its connection is open and used by this thread.
-        match unsafe { ffi::sqlite3_step(self.as_ptr()) } {
-            ffi::SQLITE_ROW => Ok(true),
-            ffi::SQLITE_DONE => {
-                // The profiler, if any, has just seen the statement finish.
-                super::callback::resume_parked_panic();
-                Ok(false)
-            }
-            rc => Err(self.step_error(conn, rc)),
+        let rc = unsafe { ffi::sqlite3_step(self.as_ptr()) };
+        // A row is the common case of most loops: one compare for it.
+        if rc == ffi::SQLITE_ROW {
+            return Ok(true);
+        }
+        self.step_finished(conn, rc)
+    }
+
+    /// The rest of [`step`](Self::step): the statement is done or failed.
+    #[inline]
+    fn step_finished(&self, conn: &RawConnection, rc: c_int) -> Result<bool> {
+        if rc == ffi::SQLITE_DONE {
+            // The profiler, if any, has just seen the statement finish.
+            super::callback::resume_parked_panic();
+            Ok(false)
+        } else {
+            Err(Error::Sqlite(self.step_error(conn, rc)))
         }
     }
 
+    /// Returns the SQLite error rather than an [`Error`], so that the caller picks the variant
+    /// and the optimiser sees that the step's result is no `Ok`.
     #[cold]
-    fn step_error(&self, conn: &RawConnection, rc: c_int) -> Error {
+    #[inline(never)]
+    fn step_error(&self, conn: &RawConnection, rc: c_int) -> crate::error::SqliteError {
         // Read the message first: reset would not change it, but other calls might.
         // SAFETY: the connection is open and `rc` was its last result.
         let error = unsafe { super::error::from_handle(conn.as_ptr(), rc) };
@@ -86,7 +98,7 @@ impl RawStatement {
         // A panic in a callback made this step fail: it resumes now, in the caller's frame,
         // after SQLite has unwound the statement.
         super::callback::resume_parked_panic();
-        Error::Sqlite(error)
+        error
     }
 
     /// Resets to the start; bindings are kept. Errors were already reported by `step`.
@@ -128,15 +140,12 @@ impl RawStatement {
         }
     }
 
-    /// Binds `value` to the 1-based `index`. Text and blob lengths were checked by the caller.
+    /// Binds `value` to the 1-based `index` and returns SQLite's result code, for the caller to
+    /// check with [`RawConnection::check`] once it has dropped whatever `value` borrows from.
+    /// Text and blob lengths were checked by the caller.
     #[inline]
-    pub(crate) fn bind(
-        &self,
-        conn: &RawConnection,
-        index: c_int,
-        value: ValueRef<'_>,
-        lifetime: Lifetime,
-    ) -> Result<()> {
+    #[must_use = "the result code says whether the value was bound"]
+    pub(crate) fn bind(&self, index: c_int, value: ValueRef<'_>, lifetime: Lifetime) -> c_int {
         let destructor = match lifetime {
             Lifetime::Static => ffi::SQLITE_STATIC,
             Lifetime::Transient => ffi::SQLITE_TRANSIENT(),
@@ -145,7 +154,7 @@ impl RawStatement {
         // SAFETY: the statement is valid. Text and blob pointers are valid for the given length;
         // with SQLITE_STATIC the caller guarantees the buffer outlives every step that reads it
         // and rebinds or clears before it goes away; with SQLITE_TRANSIENT SQLite copies it now.
-        let rc = unsafe {
+        unsafe {
             match value {
                 ValueRef::Null => ffi::sqlite3_bind_null(stmt, index),
                 ValueRef::Integer(i) => ffi::sqlite3_bind_int64(stmt, index, i),
@@ -166,8 +175,7 @@ impl RawStatement {
                     destructor,
                 ),
             }
-        };
-        conn.check(rc)
+        }
     }
 
     #[inline]
@@ -188,19 +196,24 @@ impl RawStatement {
         unsafe { optional_str(ffi::sqlite3_column_decltype(self.as_ptr(), i as c_int)) }
     }
 
-    /// Column `i` of the current row; `expected` is the storage class the caller hopes for
-    /// (see [`super::value_ref`]).
+    /// Column `i` of the current row, bounds-checked by the C reader; `expected` is the storage
+    /// class the caller hopes for (see [`super::decode`]).
     #[inline(always)]
-    pub(crate) fn column_value(&self, i: usize, expected: Option<Type>) -> ValueRef<'_> {
+    pub(crate) fn column(
+        &self,
+        i: usize,
+        expected: Option<Type>,
+    ) -> Result<ValueRef<'_>, super::ReadFailure> {
+        // Past c_int's range is out of range too (SQLite allows at most 32767 columns).
+        let i = c_int::try_from(i).unwrap_or(c_int::MAX);
+        let mut parts = std::mem::MaybeUninit::uninit();
         // A Row exists only between a step that returned a row and the next step or reset of
         // its statement, and the public API cannot step or reset while a Row is borrowed.
-        // SAFETY: valid statement with a current row, `i` in range (checked by RowIndex); the
-        // column's value lives until that next step/reset, which the borrow of `self` outlasts.
+        // SAFETY: valid statement with a current row; `parts` is writable. The column's value
+        // lives until that next step/reset, which the borrow of `self` outlasts.
         unsafe {
-            super::value_ref(
-                ffi::sqlite3_column_value(self.as_ptr(), i as c_int),
-                expected,
-            )
+            let class = ffi::lite3_column_read(self.as_ptr(), i, parts.as_mut_ptr());
+            super::decode(class, &parts, expected)
         }
     }
 
