@@ -140,9 +140,28 @@ fn a_schema_change_is_picked_up_by_cached_statements() {
     conn.execute("ALTER TABLE t ADD COLUMN b DEFAULT 2", ())
         .unwrap();
     let (a, b): (i64, i64) = conn
-        .query_row("SELECT * FROM t", (), |r| Ok((r.get(0)?, r.get(1)?)))
+        .query_row("SELECT * FROM t", (), |r| {
+            assert_eq!(
+                r.column_count(),
+                2,
+                "the row sees the re-prepared statement"
+            );
+            Ok((r.get(0)?, r.get(1)?))
+        })
         .unwrap();
     assert_eq!((a, b), (1, 2));
+
+    // The same through Rows, and a column the new schema does not have is still refused.
+    conn.execute("ALTER TABLE t ADD COLUMN c DEFAULT 3", ())
+        .unwrap();
+    let mut stmt = conn.prepare_cached("SELECT * FROM t").unwrap();
+    let mut rows = stmt.query(()).unwrap();
+    let row = rows.next().unwrap().unwrap();
+    assert_eq!(row.get::<_, i64>(2).unwrap(), 3);
+    assert!(matches!(
+        row.get::<_, i64>(3),
+        Err(lite3::Error::InvalidColumn(_))
+    ));
 }
 
 /// Counts how many of its copies are alive.
