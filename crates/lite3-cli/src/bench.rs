@@ -3,7 +3,6 @@
 //! used the way a performance-minded user would.
 
 use crate::{Error, workloads};
-use lite3::Connection;
 use std::io::Write as _;
 use std::path::PathBuf;
 use std::time::Instant;
@@ -29,12 +28,7 @@ pub(crate) fn run(args: &Args) -> Result<(), Error> {
         .db
         .clone()
         .unwrap_or_else(|| std::env::temp_dir().join("bench.db"));
-    for suffix in ["", "-wal", "-shm", "-journal"] {
-        let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
-    }
-    let mut conn = Connection::open(&path)?;
-    conn.pragma_update(None, "journal_mode", "WAL")?;
-    conn.pragma_update(None, "synchronous", "OFF")?;
+    let mut conn = workloads::create_database(&path)?;
     let mut options = Vec::new();
     conn.pragma(None, "compile_options", None, |row| {
         options.push(row.get::<_, String>(0)?);
@@ -46,7 +40,6 @@ pub(crate) fn run(args: &Args) -> Result<(), Error> {
         lite3::sqlite_version(),
         options.join(" ")
     )?;
-    conn.execute("CREATE TABLE t(id INTEGER PRIMARY KEY, name TEXT NOT NULL, score REAL NOT NULL, data BLOB NOT NULL)", ())?;
 
     let mut rates = Vec::new();
     let mut report = |number: u32,
@@ -72,8 +65,6 @@ pub(crate) fn run(args: &Args) -> Result<(), Error> {
         None => writeln!(out, "# C memory: not counted")?,
     }
     drop(conn);
-    for suffix in ["", "-wal", "-shm"] {
-        let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
-    }
+    workloads::remove_database(&path);
     Ok(())
 }

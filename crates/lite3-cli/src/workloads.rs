@@ -6,6 +6,26 @@
 
 use lite3::Connection;
 use std::fmt::Write as _;
+use std::path::Path;
+
+/// A new database at `path` as the spec sets it up (WAL, synchronous off, the table `t`); any
+/// earlier one there is removed first.
+pub fn create_database(path: &Path) -> lite3::Result<Connection> {
+    remove_database(path);
+    let conn = Connection::open(path)?;
+    conn.execute_batch(
+        "PRAGMA journal_mode=WAL; PRAGMA synchronous=OFF;
+         CREATE TABLE t(id INTEGER PRIMARY KEY, name TEXT NOT NULL, score REAL NOT NULL, data BLOB NOT NULL);",
+    )?;
+    Ok(conn)
+}
+
+/// Removes the database at `path` with its WAL, shared-memory and journal files.
+pub fn remove_database(path: &Path) {
+    for suffix in ["", "-wal", "-shm", "-journal"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+    }
+}
 
 /// W1: one transaction, one prepared INSERT, N rows.
 #[inline(never)] // its own symbol, so profilers can attribute the workload

@@ -6,7 +6,7 @@
 
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
 use lite3::Connection;
-use std::path::PathBuf;
+use std::path::Path;
 use std::time::Duration;
 
 #[path = "../../lite3-cli/src/workloads.rs"]
@@ -19,18 +19,8 @@ fn rows() -> u64 {
         .unwrap_or(100_000)
 }
 
-/// A fresh database file as the spec sets it up: WAL, synchronous off, the table `t`.
-fn fresh(path: &PathBuf) -> Connection {
-    for suffix in ["", "-wal", "-shm"] {
-        let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
-    }
-    let conn = Connection::open(path).expect("open");
-    conn.execute_batch(
-        "PRAGMA journal_mode=WAL; PRAGMA synchronous=OFF;
-         CREATE TABLE t(id INTEGER PRIMARY KEY, name TEXT NOT NULL, score REAL NOT NULL, data BLOB NOT NULL);",
-    )
-    .expect("schema");
-    conn
+fn fresh(path: &Path) -> Connection {
+    workloads::create_database(path).expect("create the benchmark database")
 }
 
 fn workloads(c: &mut Criterion) {
@@ -64,9 +54,7 @@ fn workloads(c: &mut Criterion) {
     });
     group.finish();
     drop(conn);
-    for suffix in ["", "-wal", "-shm"] {
-        let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
-    }
+    workloads::remove_database(&path);
 }
 
 criterion_group!(benches, workloads);

@@ -19,15 +19,7 @@ pub fn compare(
     let rows = rows.to_string();
     let db = dir.join("bench.db");
     let db = db.to_str().ok_or("non-UTF-8 path")?;
-    let runs: [(&Path, Vec<&str>, bool); 2] = [
-        (
-            &pair.lite3,
-            vec!["bench", "--rows", &rows, "--db", db],
-            true,
-        ),
-        (&pair.c, vec![db, &rows], false),
-    ];
-    for (program, args, is_lite3) in runs {
+    for (program, args, is_lite3) in pair.runs(db, &rows) {
         let profile = dir.join(if is_lite3 {
             "callgrind.lite3"
         } else {

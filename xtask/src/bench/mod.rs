@@ -17,12 +17,23 @@ mod timing;
 use crate::cmd;
 use crate::tools::Installer;
 use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// The two programs under comparison.
 pub struct Pair {
     lite3: PathBuf,
     c: PathBuf,
+}
+
+impl Pair {
+    /// Each side's program and arguments for one run of `rows` rows on `db`, lite3's first
+    /// (flagged `true`).
+    fn runs<'a>(&'a self, db: &'a str, rows: &'a str) -> [(&'a Path, Vec<&'a str>, bool); 2] {
+        [
+            (&self.lite3, vec!["bench", "--rows", rows, "--db", db], true),
+            (&self.c, vec![db, rows], false),
+        ]
+    }
 }
 
 /// Figures per workload (`W<n> <name>`): lite3's, C's, and the checksum both printed.

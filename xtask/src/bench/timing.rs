@@ -12,11 +12,10 @@ pub fn compare(pair: &Pair, dir: &Path, rows: u64, rounds: usize) -> Result<Figu
     let db = dir.join("bench.db");
     let db = db.to_str().ok_or("non-UTF-8 path")?;
     for _ in 0..rounds {
-        let ours =
-            cmd::output(Command::new(&pair.lite3).args(["bench", "--rows", &rows, "--db", db]))?;
-        figures.add(&ours, true, |_, ms| Ok(ms))?;
-        let theirs = cmd::output(Command::new(&pair.c).args([db, &rows]))?;
-        figures.add(&theirs, false, |_, ms| Ok(ms))?;
+        for (program, args, is_lite3) in pair.runs(db, &rows) {
+            let output = cmd::output(Command::new(program).args(args))?;
+            figures.add(&output, is_lite3, |_, ms| Ok(ms))?;
+        }
     }
     Ok(figures)
 }
