@@ -1,9 +1,29 @@
 //! Raw-call smoke tests: the linked library is the one the build says it is, it was compiled
 //! the way vendor/ says, and the basic open/prepare/step/finalize/close cycle works.
 
+//!
+//! Every test starts with `let _sqlite = one_test_at_a_time();`. With the `single-thread`
+//! feature SQLite is compiled with SQLITE_THREADSAFE=0: it then has no mutex at all, not even
+//! around its global state (allocator, VFS list, PRNG, initialisation), so two threads inside
+//! SQLite at once corrupt it. The test harness runs tests on parallel threads, and these tests
+//! call the raw API directly (lite3's safe tier, which pins a single-threaded SQLite to one
+//! thread, is not in the way here). The lock keeps one test inside SQLite at a time, so an
+//! ordinary `cargo test` is safe in every build; it costs nothing worth measuring in the
+//! others, where one rule for all builds keeps the tests alike.
+
 use lite3_sys as ffi;
 use std::ffi::{CStr, CString, c_int};
 use std::ptr;
+use std::sync::{Mutex, MutexGuard};
+
+/// Held for the whole of each test: see the module documentation for why.
+fn one_test_at_a_time() -> MutexGuard<'static, ()> {
+    static SQLITE: Mutex<()> = Mutex::new(());
+    // A failed test poisons the lock; the next test still gets to run on its own.
+    SQLITE
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
 
 fn libversion() -> &'static str {
     // SAFETY: sqlite3_libversion returns a pointer to a static NUL-terminated ASCII string.
@@ -14,6 +34,7 @@ fn libversion() -> &'static str {
 
 #[test]
 fn runtime_version_matches_build_info() {
+    let _sqlite = one_test_at_a_time();
     assert_eq!(libversion(), ffi::build_info::VERSION);
     // SAFETY: no preconditions.
     let number = unsafe { ffi::sqlite3_libversion_number() };
@@ -26,6 +47,7 @@ mod vendored {
 
     #[test]
     fn runtime_version_matches_header() {
+        let _sqlite = one_test_at_a_time();
         let header = CStr::from_bytes_with_nul(ffi::SQLITE_VERSION)
             .unwrap()
             .to_str()
@@ -39,6 +61,7 @@ mod vendored {
 
     #[test]
     fn every_configured_option_is_reported() {
+        let _sqlite = one_test_at_a_time();
         assert!(!ffi::build_info::COMPILE_OPTIONS.is_empty());
         // SQLite's list of compile options (ctime.c) leaves these out; HAVE_USLEEP is proven below.
         const NOT_LISTED_BY_SQLITE: [&str; 3] = [
@@ -64,12 +87,14 @@ mod vendored {
     /// Without HAVE_USLEEP, SQLite sleeps in whole seconds and busy timeouts become coarse.
     #[test]
     fn sleeps_have_millisecond_resolution() {
+        let _sqlite = one_test_at_a_time();
         // SAFETY: no preconditions; returns the milliseconds actually slept.
         assert_eq!(unsafe { ffi::sqlite3_sleep(1) }, 1);
     }
 
     #[test]
     fn threading_mode_follows_the_feature() {
+        let _sqlite = one_test_at_a_time();
         let expected = if cfg!(feature = "single-thread") {
             0
         } else {
@@ -88,6 +113,7 @@ mod system {
     /// one pkg-config reports for the installed libsqlite3.
     #[test]
     fn runtime_version_is_what_pkg_config_reported() {
+        let _sqlite = one_test_at_a_time();
         const { assert!(!ffi::build_info::VENDORED) };
         assert!(ffi::build_info::COMPILE_OPTIONS.is_empty());
         if std::env::var_os("LITE3_SQLITE_LIB_DIR").is_some() {
@@ -122,6 +148,7 @@ fn exec(db: *mut ffi::sqlite3, sql: &str) {
 
 #[test]
 fn open_create_insert_select_close() {
+    let _sqlite = one_test_at_a_time();
     let mut db = ptr::null_mut();
     let flags = ffi::SQLITE_OPEN_READWRITE | ffi::SQLITE_OPEN_CREATE;
     // SAFETY: the filename is a static NUL-terminated string; `db` receives the handle.
@@ -176,6 +203,7 @@ fn open_in_memory_and_prepare(sql: &CStr) -> (*mut ffi::sqlite3, *mut ffi::sqlit
 
 #[test]
 fn transient_destructor_copies_the_buffer() {
+    let _sqlite = one_test_at_a_time();
     let (db, stmt) = open_in_memory_and_prepare(c"SELECT ?1");
     let mut buffer = b"a\0b".to_vec();
     // SAFETY: SQLITE_TRANSIENT makes SQLite copy the 3 bytes before returning, so the buffer may
@@ -212,6 +240,7 @@ fn transient_destructor_copies_the_buffer() {
 /// columns without touching SQLite's error state.
 #[test]
 fn column_reader_returns_class_and_contents() {
+    let _sqlite = one_test_at_a_time();
     let (db, stmt) = open_in_memory_and_prepare(c"SELECT -7, 2.5, 'héllo', x'00ff', NULL, '', x''");
     // SAFETY: `stmt` is valid.
     assert_eq!(unsafe { ffi::sqlite3_step(stmt) }, ffi::SQLITE_ROW);
@@ -283,4 +312,26 @@ fn column_reader_returns_class_and_contents() {
         assert_eq!(ffi::sqlite3_finalize(stmt), ffi::SQLITE_OK);
         assert_eq!(ffi::sqlite3_close(db), ffi::SQLITE_OK);
     }
+}
+
+/// The lock only works if no test forgets it: every `#[test]` in this file takes it first.
+#[test]
+fn every_test_takes_the_sqlite_lock() {
+    let _sqlite = one_test_at_a_time();
+    let source = include_str!("raw_api.rs");
+    let lines: Vec<&str> = source.lines().collect();
+    let mut tests = 0;
+    for (i, line) in lines.iter().enumerate() {
+        if line.trim() == "#[test]" {
+            tests += 1;
+            let first_statement = lines.get(i + 2).map_or("", |l| l.trim());
+            assert_eq!(
+                first_statement,
+                "let _sqlite = one_test_at_a_time();",
+                "the test after line {} must take the lock first",
+                i + 1
+            );
+        }
+    }
+    assert!(tests > 1);
 }

@@ -54,11 +54,13 @@ unsafe impl Send for RawConnection {}
 impl RawConnection {
     /// Opens `path` with `flags`; on failure, reads the message and closes the half-made handle.
     pub(crate) fn open(path: &CStr, flags: c_int, vfs: Option<&CStr>) -> Result<Self> {
-        super::alloc::ensure_installed();
+        // Refuse before anything touches SQLite's global state: a single-threaded SQLite has no
+        // mutex around it, so even installing the allocator hooks belongs on the SQLite thread.
         let pinned_to_sqlite_thread = library_is_single_threaded();
         if pinned_to_sqlite_thread && !on_the_sqlite_thread() {
             return Err(Error::SingleThreaded);
         }
+        super::alloc::ensure_installed();
         let mut db = ptr::null_mut();
         let vfs = vfs.map_or(ptr::null(), CStr::as_ptr);
         // SAFETY: `path` and `vfs` are NUL-terminated (or null) and outlive the call.
