@@ -17,6 +17,9 @@
 //! compiles them with the C compiler (the vendored one in one translation unit with the
 //! amalgamation, so SQLite's accessors inline into them).
 //!
+//! It also declares `pthread_atfork` (on Unix), which the safe crate uses to refuse connections
+//! inherited by a child process.
+//!
 //! [`build_info`] says what was linked. Code that needs an API newer than 3.40 can be gated on
 //! `#[cfg(sqlite_since = "3.NN")]` in crates whose build script reads `DEP_SQLITE3_API_VERSION_NUMBER`.
 //!
@@ -50,6 +53,9 @@ pub use bindings::*;
 
 mod read;
 pub use read::*;
+
+mod process;
+pub use process::*;
 
 /// Facts about the SQLite library this crate was built against.
 pub mod build_info {

@@ -148,7 +148,7 @@ impl Connection {
     /// # Errors
     /// [`Error::Nul`] before anything runs; [`Error::Batch`] wrapping the first failure.
     pub fn execute_batch(&self, sql: &str) -> Result<()> {
-        self.raw.check_thread()?;
+        self.raw.enter()?;
         check_no_nul(sql, "SQL")?;
         let (mut offset, mut index) = (0, 0);
         loop {
@@ -210,7 +210,7 @@ impl Connection {
     /// # Errors
     /// As [`prepare`](Self::prepare).
     pub fn prepare_cached(&self, sql: &str) -> Result<CachedStatement<'_>> {
-        self.raw.check_thread()?;
+        self.raw.enter()?;
         let cached = self.cache.borrow_mut().take(sql);
         let raw = match cached {
             Some(raw) => raw,
@@ -258,7 +258,6 @@ impl Connection {
 
     /// Prepares exactly one statement: empty SQL and trailing statements are errors.
     fn prepare_one(&self, sql: &str) -> Result<RawStatement> {
-        self.raw.check_thread()?;
         check_no_nul(sql, "SQL")?;
         let mut offset = 0;
         loop {
@@ -281,6 +280,14 @@ impl Connection {
                 return Err(Error::EmptySql);
             }
         }
+    }
+
+    /// Runs one statement lite3 writes itself (BEGIN, COMMIT, SAVEPOINT…): its failure is the
+    /// plain [`Error::Sqlite`], not a batch error naming a statement the user never wrote.
+    pub(crate) fn run_control(&self, sql: &str) -> Result<()> {
+        let stmt = self.prepare_one(sql)?;
+        while stmt.step(&self.raw)? {}
+        Ok(())
     }
 
     /// Runs a query and returns `f` applied to its first row.

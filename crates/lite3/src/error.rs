@@ -192,9 +192,47 @@ pub enum Error {
          through lite3's Worker, which keeps every SQLite call on one thread"
     )]
     SingleThreaded,
+    /// The connection was opened before this process was forked: SQLite forbids using it in
+    /// the child (it shares the parent's locks and files). Open a new one in the child.
+    #[error(
+        "the connection was inherited across fork(): SQLite forbids using it in the child \
+         process; open a new connection there"
+    )]
+    Forked,
+    /// SQLite rolled back the transaction on its own after an earlier error (an interrupt,
+    /// `Full`, an I/O error, out of memory, some `Busy` cases). Everything the transaction did
+    /// is gone, and every statement through its guard (and its commit) fails with this error
+    /// until the guard is dropped, so nothing can run, or commit, outside the transaction by
+    /// accident.
+    #[error(
+        "the transaction was rolled back by SQLite after an earlier error; nothing was \
+         committed: drop the transaction and start a new one"
+    )]
+    TransactionRolledBack,
+    /// A [`Worker`](crate::Worker) call returned with a transaction still open; the worker
+    /// rolled it back, so that later calls do not run inside it (and get lost with it).
+    #[error("the worker call left a transaction open; it was rolled back{}", cause_suffix(.cause.as_deref()))]
+    TransactionLeftOpen {
+        /// The error the call itself returned, if it failed.
+        cause: Option<Box<Error>>,
+    },
+    /// A [`Worker`](crate::Worker) call was made from the thread that runs the worker's calls
+    /// (inside another call, or an `on_open`), where it could never run: it would wait for
+    /// itself forever.
+    #[error(
+        "a Worker call was made from the thread that runs the worker's calls; it would wait \
+         for itself forever: use the connection you were given instead"
+    )]
+    WorkerReentry,
     /// A user callback (e.g. a scalar function) returned an error.
     #[error("user function failed: {0}")]
     UserFunction(#[source] Box<dyn std::error::Error + Send + Sync + 'static>),
+}
+
+fn cause_suffix(cause: Option<&Error>) -> String {
+    cause
+        .map(|c| format!(" (the call had failed: {c})"))
+        .unwrap_or_default()
 }
 
 fn column_suffix(column: Option<usize>) -> String {

@@ -9,7 +9,9 @@ use std::sync::Arc;
 /// and the connection stays usable. SQLite forgets an interrupt once no statement is running,
 /// and lite3 resets every statement when its call or its `Rows` ends, so an interrupt never
 /// leaks into a statement started after the interrupted one finished. After the connection is
-/// closed, `interrupt` does nothing: the handle never touches a closed connection.
+/// closed, `interrupt` does nothing: the handle never touches a closed connection. A handle
+/// taken from a pooled connection stops working when that connection goes back to the pool, so
+/// it can never interrupt the next borrower's work.
 ///
 /// ```
 /// use lite3::{Connection, ErrorCode};
@@ -31,11 +33,14 @@ use std::sync::Arc;
 #[derive(Clone)]
 pub struct InterruptHandle {
     target: Arc<InterruptTarget>,
+    /// The target's generation when the handle was made; see [`InterruptTarget`].
+    generation: u64,
 }
 
 impl InterruptHandle {
     pub(crate) fn new(target: Arc<InterruptTarget>) -> Self {
-        Self { target }
+        let generation = target.generation();
+        Self { target, generation }
     }
 
     /// Interrupts the statement running now (no-op if none is, or the connection is closed).
@@ -46,7 +51,7 @@ impl InterruptHandle {
     /// # Ok::<(), lite3::Error>(())
     /// ```
     pub fn interrupt(&self) {
-        self.target.interrupt();
+        self.target.interrupt(self.generation);
     }
 }
 

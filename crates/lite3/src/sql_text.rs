@@ -10,23 +10,42 @@ pub(crate) fn check_no_nul(text: &str, what: &'static str) -> Result<()> {
     }
 }
 
-/// Length of the leading whitespace, comments and empty statements (`;`) of `sql`.
+/// Length of the leading whitespace, comments and empty statements (`;`) of `sql`, by the rules
+/// of SQLite's tokenizer: a run of whitespace starts with a space, tab, newline, form feed or
+/// carriage return and then also takes vertical tabs (SQLite's `sqlite3Isspace`); a vertical tab
+/// anywhere else starts an illegal token, so it is not blank.
 pub(crate) fn skip_blank(sql: &str) -> usize {
     let bytes = sql.as_bytes();
     let mut i = 0;
+    // Whether `i` is inside a run of whitespace, where a vertical tab is whitespace too.
+    let mut in_space = false;
     while i < bytes.len() {
         match bytes[i] {
-            b' ' | b'\t' | b'\n' | b'\r' | b'\x0c' | b';' => i += 1,
-            b'-' if bytes.get(i + 1) == Some(&b'-') => {
-                i = bytes[i..]
-                    .iter()
-                    .position(|&b| b == b'\n')
-                    .map_or(bytes.len(), |n| i + n + 1);
+            b' ' | b'\t' | b'\n' | b'\r' | b'\x0c' => {
+                in_space = true;
+                i += 1;
             }
-            b'/' if bytes.get(i + 1) == Some(&b'*') => {
+            b'\x0b' if in_space => i += 1,
+            b';' => {
+                in_space = false;
+                i += 1;
+            }
+            b'-' if bytes.get(i + 1) == Some(&b'-') => {
+                // The comment ends before its newline, which starts a run of whitespace.
+                match bytes[i..].iter().position(|&b| b == b'\n') {
+                    Some(n) => {
+                        i += n + 1;
+                        in_space = true;
+                    }
+                    None => i = bytes.len(),
+                }
+            }
+            // SQLite's tokenizer reads a `/*` that ends the text as a slash, not a comment.
+            b'/' if bytes.get(i + 1) == Some(&b'*') && i + 2 < bytes.len() => {
                 i = sql[i + 2..]
                     .find("*/")
                     .map_or(bytes.len(), |n| i + 2 + n + 2);
+                in_space = false;
             }
             _ => break,
         }
@@ -45,9 +64,21 @@ mod tests {
         assert_eq!(skip_blank("-- c\nSELECT"), 5);
         assert_eq!(skip_blank("/* c */ SELECT"), 8);
         assert_eq!(skip_blank("/* open"), 7);
+        assert_eq!(skip_blank("/*"), 0);
         assert_eq!(skip_blank("-- only"), 7);
         assert_eq!(skip_blank("- 1"), 0);
         assert_eq!(skip_blank("SELECT 1"), 0);
+    }
+
+    /// SQLite's tokenizer takes a vertical tab only inside a run of other whitespace.
+    #[test]
+    fn vertical_tab_is_blank_only_inside_whitespace() {
+        assert_eq!(skip_blank(" \x0b "), 3);
+        assert_eq!(skip_blank("\n\x0b"), 2);
+        assert_eq!(skip_blank("-- c\n\x0b"), 6);
+        assert_eq!(skip_blank("\x0b"), 0);
+        assert_eq!(skip_blank(";\x0b"), 1);
+        assert_eq!(skip_blank("/**/\x0b"), 4);
     }
 
     #[test]

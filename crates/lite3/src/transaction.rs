@@ -1,7 +1,53 @@
 //! [`Transaction`] and [`Savepoint`]: guards that roll back unless committed.
+//!
+//! Both are built on one private [`Guard`]: it runs the statement that opens the transaction,
+//! tells the connection's door a guard is alive (so that a transaction SQLite rolls back on its
+//! own stays dead: see [`Error::TransactionRolledBack`](crate::Error::TransactionRolledBack)),
+//! and undoes what is left when dropped.
 
 use crate::{Connection, Result};
 use std::ops::Deref;
+
+/// What `Transaction` and `Savepoint` share: the connection, whether the guard still has to
+/// undo its work, and the door's count of live guards.
+struct Guard<'c> {
+    conn: &'c Connection,
+    open: bool,
+}
+
+impl<'c> Guard<'c> {
+    fn begin(conn: &'c Connection, sql: &str) -> Result<Self> {
+        conn.run_control(sql)?;
+        conn.raw().guard_opened();
+        Ok(Self { conn, open: true })
+    }
+
+    /// Ends the guard's work with `sql` (COMMIT, RELEASE, ROLLBACK). If that fails, the guard
+    /// stays open and undoes what is left when dropped.
+    fn end(&mut self, sql: &[&str]) -> Result<()> {
+        for statement in sql {
+            self.conn.run_control(statement)?;
+        }
+        self.open = false;
+        Ok(())
+    }
+
+    /// Runs `undo` unless the work is already gone: ended, ended by hand (autocommit), or rolled
+    /// back by SQLite (then the door would refuse `undo` anyway). Errors are ignored: this runs
+    /// in `Drop`, and a connection whose rollback failed is cleaned by its pool or worker.
+    fn undo_on_drop(&mut self, undo: &[&str]) {
+        let conn = self.conn;
+        if self.open && !conn.raw().transaction_rolled_back() && !conn.is_autocommit() {
+            let _ = self.end(undo);
+        }
+    }
+}
+
+impl Drop for Guard<'_> {
+    fn drop(&mut self) {
+        self.conn.raw().guard_closed();
+    }
+}
 
 /// When a transaction takes its locks.
 ///
@@ -56,8 +102,7 @@ pub enum TransactionBehavior {
 /// ```
 #[must_use = "a transaction rolls back when dropped; call commit() to keep its changes"]
 pub struct Transaction<'c> {
-    conn: &'c Connection,
-    open: bool,
+    guard: Guard<'c>,
 }
 
 impl Connection {
@@ -72,7 +117,8 @@ impl Connection {
     /// ```
     ///
     /// # Errors
-    /// SQLite's error (e.g. when a transaction was opened by hand with `BEGIN`).
+    /// [`Error::Sqlite`](crate::Error::Sqlite) (e.g. when a transaction was opened by hand with
+    /// `BEGIN`).
     pub fn transaction(&mut self) -> Result<Transaction<'_>> {
         self.transaction_with_behavior(TransactionBehavior::Deferred)
     }
@@ -99,10 +145,8 @@ impl Connection {
             TransactionBehavior::Immediate => "BEGIN IMMEDIATE",
             TransactionBehavior::Exclusive => "BEGIN EXCLUSIVE",
         };
-        self.execute_batch(begin)?;
         Ok(Transaction {
-            conn: self,
-            open: true,
+            guard: Guard::begin(self, begin)?,
         })
     }
 
@@ -119,7 +163,7 @@ impl Connection {
     /// ```
     ///
     /// # Errors
-    /// SQLite's error.
+    /// [`Error::Sqlite`](crate::Error::Sqlite).
     pub fn savepoint(&mut self) -> Result<Savepoint<'_>> {
         Savepoint::begin(self, 0)
     }
@@ -138,11 +182,11 @@ impl Transaction<'_> {
     /// ```
     ///
     /// # Errors
-    /// SQLite's error (e.g. `Busy`); the transaction is then rolled back as it is dropped.
+    /// [`Error::Sqlite`](crate::Error::Sqlite) (e.g. `Busy`); the transaction is then rolled
+    /// back as it is dropped. [`Error::TransactionRolledBack`](crate::Error::TransactionRolledBack)
+    /// when SQLite already rolled it back after an earlier error: nothing is committed.
     pub fn commit(mut self) -> Result<()> {
-        self.conn.execute_batch("COMMIT")?;
-        self.open = false;
-        Ok(())
+        self.guard.end(&["COMMIT"])
     }
 
     /// Rolls the transaction back now (dropping it does the same, ignoring errors).
@@ -157,10 +201,12 @@ impl Transaction<'_> {
     /// ```
     ///
     /// # Errors
-    /// SQLite's error.
+    /// [`Error::Sqlite`](crate::Error::Sqlite);
+    /// [`Error::TransactionRolledBack`](crate::Error::TransactionRolledBack) when SQLite already
+    /// rolled it back (its work is gone either way).
     pub fn rollback(mut self) -> Result<()> {
-        self.open = false;
-        self.conn.execute_batch("ROLLBACK")
+        self.guard.open = false;
+        self.guard.conn.run_control("ROLLBACK")
     }
 
     /// A nested savepoint inside this transaction.
@@ -185,7 +231,7 @@ impl Transaction<'_> {
     /// # Errors
     /// SQLite's error.
     pub fn savepoint(&mut self) -> Result<Savepoint<'_>> {
-        Savepoint::begin(self.conn, 0)
+        Savepoint::begin(self.guard.conn, 0)
     }
 }
 
@@ -193,23 +239,20 @@ impl Deref for Transaction<'_> {
     type Target = Connection;
 
     fn deref(&self) -> &Connection {
-        self.conn
+        self.guard.conn
     }
 }
 
 impl Drop for Transaction<'_> {
     fn drop(&mut self) {
-        // SQLite may already have rolled back (e.g. after SQLITE_FULL); then there is nothing to do.
-        if self.open && !self.conn.is_autocommit() {
-            let _ = self.conn.execute_batch("ROLLBACK");
-        }
+        self.guard.undo_on_drop(&["ROLLBACK"]);
     }
 }
 
 impl std::fmt::Debug for Transaction<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Transaction")
-            .field("open", &self.open)
+            .field("open", &self.guard.open)
             .finish()
     }
 }
@@ -233,18 +276,15 @@ impl std::fmt::Debug for Transaction<'_> {
 /// ```
 #[must_use = "a savepoint rolls back when dropped; call commit() to keep its changes"]
 pub struct Savepoint<'c> {
-    conn: &'c Connection,
+    guard: Guard<'c>,
     depth: u32,
-    open: bool,
 }
 
 impl<'c> Savepoint<'c> {
     fn begin(conn: &'c Connection, depth: u32) -> Result<Self> {
-        conn.execute_batch(&format!("SAVEPOINT lite3_sp{depth}"))?;
         Ok(Self {
-            conn,
+            guard: Guard::begin(conn, &format!("SAVEPOINT lite3_sp{depth}"))?,
             depth,
-            open: true,
         })
     }
 
@@ -262,7 +302,7 @@ impl<'c> Savepoint<'c> {
     /// # Errors
     /// SQLite's error.
     pub fn savepoint(&mut self) -> Result<Savepoint<'_>> {
-        Savepoint::begin(self.conn, self.depth + 1)
+        Savepoint::begin(self.guard.conn, self.depth.saturating_add(1))
     }
 
     /// Keeps the savepoint's changes (`RELEASE`); they become permanent when the enclosing
@@ -279,12 +319,12 @@ impl<'c> Savepoint<'c> {
     /// ```
     ///
     /// # Errors
-    /// SQLite's error; the savepoint is then rolled back as it is dropped.
+    /// [`Error::Sqlite`](crate::Error::Sqlite); the savepoint is then rolled back as it is
+    /// dropped. [`Error::TransactionRolledBack`](crate::Error::TransactionRolledBack) when SQLite
+    /// already rolled back the enclosing transaction.
     pub fn commit(mut self) -> Result<()> {
-        self.conn
-            .execute_batch(&format!("RELEASE lite3_sp{}", self.depth))?;
-        self.open = false;
-        Ok(())
+        let release = format!("RELEASE lite3_sp{}", self.depth);
+        self.guard.end(&[&release])
     }
 
     /// Undoes the savepoint's changes now.
@@ -298,14 +338,16 @@ impl<'c> Savepoint<'c> {
     /// # Errors
     /// SQLite's error.
     pub fn rollback(mut self) -> Result<()> {
-        self.open = false;
-        self.undo()
+        let undo = self.undo_statements();
+        let result = self.guard.end(&[&undo[0], &undo[1]]);
+        self.guard.open = false;
+        result
     }
 
-    fn undo(&self) -> Result<()> {
+    /// `ROLLBACK TO` undoes the savepoint's work; `RELEASE` then removes it from the stack.
+    fn undo_statements(&self) -> [String; 2] {
         let name = format!("lite3_sp{}", self.depth);
-        self.conn
-            .execute_batch(&format!("ROLLBACK TO {name}; RELEASE {name}"))
+        [format!("ROLLBACK TO {name}"), format!("RELEASE {name}")]
     }
 }
 
@@ -313,15 +355,14 @@ impl Deref for Savepoint<'_> {
     type Target = Connection;
 
     fn deref(&self) -> &Connection {
-        self.conn
+        self.guard.conn
     }
 }
 
 impl Drop for Savepoint<'_> {
     fn drop(&mut self) {
-        if self.open && !self.conn.is_autocommit() {
-            let _ = self.undo();
-        }
+        let undo = self.undo_statements();
+        self.guard.undo_on_drop(&[&undo[0], &undo[1]]);
     }
 }
 
@@ -329,7 +370,7 @@ impl std::fmt::Debug for Savepoint<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Savepoint")
             .field("depth", &self.depth)
-            .field("open", &self.open)
+            .field("open", &self.guard.open)
             .finish()
     }
 }

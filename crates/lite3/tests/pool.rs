@@ -306,3 +306,214 @@ fn pool_is_send_sync_and_clone() {
     fn check<T: Send + Sync + Clone + 'static>() {}
     check::<Pool>();
 }
+
+/// A pool on a fresh file with table `t(x)`, and one reader.
+fn pool_with_table(name: &str) -> (TempDir, Pool) {
+    let dir = TempDir::new(name);
+    let pool = Pool::builder(dir.db())
+        .readers(1)
+        .timeout(Duration::from_secs(2))
+        .build()
+        .unwrap();
+    pool.write()
+        .unwrap()
+        .execute_batch("CREATE TABLE t(x)")
+        .unwrap();
+    (dir, pool)
+}
+
+fn count(pool: &Pool) -> i64 {
+    pool.read()
+        .unwrap()
+        .query_row("SELECT count(*) FROM t", (), |r| r.get(0))
+        .unwrap()
+}
+
+const SERIES: &str = "WITH RECURSIVE c(v) AS (SELECT 1 UNION ALL SELECT v + 1 FROM c WHERE v < 1000) SELECT v FROM c";
+
+#[test]
+fn a_stale_interrupt_handle_does_not_cancel_the_next_borrower() {
+    let (_dir, pool) = pool_with_table("pool-stale-interrupt");
+    for checkout in [Pool::read, Pool::write] {
+        let first = checkout(&pool).unwrap();
+        let stale = first.interrupt_handle();
+        drop(first);
+        let next = checkout(&pool).unwrap();
+        let mut stmt = next.prepare(SERIES).unwrap();
+        let mut rows = stmt.query(()).unwrap();
+        assert!(rows.next().unwrap().is_some());
+        // Before the fix this interrupted the next borrower's query.
+        stale.interrupt();
+        let mut seen = 1;
+        while rows.next().unwrap().is_some() {
+            seen += 1;
+        }
+        assert_eq!(seen, 1000);
+        drop(rows);
+        // The current borrower's own handle still works.
+        let mut rows = stmt.query(()).unwrap();
+        assert!(rows.next().unwrap().is_some());
+        next.interrupt_handle().interrupt();
+        let err = loop {
+            match rows.next() {
+                Ok(Some(_)) => {}
+                Ok(None) => panic!("the interrupt was lost"),
+                Err(err) => break err,
+            }
+        };
+        assert_eq!(err.sqlite_code(), Some(ErrorCode::Interrupt));
+    }
+}
+
+#[test]
+fn a_connection_swapped_into_a_guard_is_closed_not_pooled() {
+    let (_dir, pool) = pool_with_table("pool-swap");
+    let mut other = lite3::Connection::open_in_memory().unwrap();
+    {
+        let mut guard = pool.write().unwrap();
+        std::mem::swap(&mut *guard, &mut other);
+    }
+    assert_eq!(pool.metrics().replaced, 1);
+    // The pool's writer is a fresh connection to the pool's file, not the in-memory one.
+    pool.write()
+        .unwrap()
+        .execute("INSERT INTO t VALUES (1)", ())
+        .unwrap();
+    assert_eq!(count(&pool), 1);
+    // `other` now holds the pool's old writer: still a working connection to the file.
+    assert_eq!(
+        other
+            .query_row("SELECT count(*) FROM t", (), |r| r.get::<_, i64>(0))
+            .unwrap(),
+        1
+    );
+}
+
+#[test]
+fn a_panicking_on_open_resumes_in_the_checkout_and_keeps_the_slot() {
+    let dir = TempDir::new("pool-on-open-panic");
+    let opened = Arc::new(AtomicU64::new(0));
+    let pool = {
+        let opened = Arc::clone(&opened);
+        Pool::builder(dir.db())
+            .readers(1)
+            .timeout(Duration::from_millis(500))
+            .on_open(move |_| {
+                // The writer (1st) opens; the first reader (2nd) panics.
+                if opened.fetch_add(1, Ordering::SeqCst) == 1 {
+                    panic!("on_open panicked");
+                }
+                Ok(())
+            })
+            .build()
+            .unwrap()
+    };
+    let payload = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| pool.read().map(drop)))
+        .unwrap_err();
+    assert_eq!(payload.downcast_ref::<&str>(), Some(&"on_open panicked"));
+    // Before the fix the slot was lost and this timed out.
+    pool.read().unwrap();
+    assert_eq!(opened.load(Ordering::SeqCst), 3);
+    assert_eq!(pool.metrics().in_use, 0);
+}
+
+#[test]
+fn a_profiler_panicking_during_checkin_rollback_keeps_the_slot() {
+    let (_dir, pool) = pool_with_table("pool-cleanup-panic");
+    let payload = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        let conn = pool.write().unwrap();
+        conn.profile(Some(|sql: &str, _| {
+            if sql == "ROLLBACK" {
+                panic!("profiler panics on ROLLBACK");
+            }
+        }))
+        .unwrap();
+        conn.execute_batch("BEGIN; INSERT INTO t VALUES (1);")
+            .unwrap();
+    }))
+    .unwrap_err();
+    assert_eq!(
+        payload.downcast_ref::<&str>(),
+        Some(&"profiler panics on ROLLBACK")
+    );
+    // The slot came back (a fresh connection), and nothing was committed.
+    let conn = pool.write().unwrap();
+    assert!(conn.is_autocommit());
+    drop(conn);
+    assert_eq!(pool.metrics().replaced, 1);
+    assert_eq!(count(&pool), 0);
+}
+
+#[test]
+fn write_tx_cannot_commit_after_sqlite_rolled_the_transaction_back() {
+    let (_dir, pool) = pool_with_table("pool-dead-tx");
+    let result = pool.write_tx(|tx| {
+        tx.execute("INSERT INTO t VALUES (1)", ())?;
+        let handle = tx.interrupt_handle();
+        tx.create_scalar_function(
+            "interrupt_me",
+            0,
+            lite3::FunctionFlags::empty(),
+            move |_| {
+                handle.interrupt();
+                Ok(0)
+            },
+        )?;
+        let interrupted = tx.execute(
+            "WITH RECURSIVE c(v) AS (SELECT 1 UNION ALL SELECT v + 1 FROM c WHERE v < 100000) \
+             INSERT INTO t SELECT interrupt_me() + v FROM c",
+            (),
+        );
+        assert!(interrupted.is_err());
+        // The closure ignores the error and carries on, as careless code does.
+        let _ = tx.execute("INSERT INTO t VALUES (2)", ());
+        Ok(())
+    });
+    assert!(
+        matches!(result, Err(Error::TransactionRolledBack)),
+        "{result:?}"
+    );
+    assert_eq!(count(&pool), 0);
+}
+
+#[test]
+fn write_tx_begin_errors_are_sqlite_errors() {
+    let dir = TempDir::new("pool-busy-begin");
+    let pool = Pool::builder(dir.db())
+        .busy_timeout(Duration::ZERO)
+        .build()
+        .unwrap();
+    let other = lite3::Connection::open(dir.db()).unwrap();
+    other.execute_batch("BEGIN IMMEDIATE").unwrap();
+    let err = pool.write_tx(|_| Ok(())).unwrap_err();
+    assert!(matches!(err, Error::Sqlite(_)), "{err:?}");
+    assert_eq!(err.sqlite_code(), Some(ErrorCode::Busy));
+}
+
+#[test]
+fn extreme_builder_values_do_not_panic() {
+    let dir = TempDir::new("pool-extremes");
+    let pool = Pool::builder(dir.db())
+        .readers(usize::MAX)
+        .timeout(Duration::MAX)
+        .busy_timeout(Duration::MAX)
+        .build()
+        .unwrap();
+    pool.write()
+        .unwrap()
+        .execute_batch("CREATE TABLE t(x)")
+        .unwrap();
+    let readers: Vec<_> = (0..3).map(|_| pool.read().unwrap()).collect();
+    assert_eq!(pool.metrics().in_use, 3);
+    drop(readers);
+    // With no deadline, a checkout waits for the writer instead of panicking on Instant overflow.
+    let writer = pool.write().unwrap();
+    let waiting = {
+        let pool = pool.clone();
+        thread::spawn(move || pool.write().map(drop))
+    };
+    thread::sleep(Duration::from_millis(50));
+    assert!(!waiting.is_finished());
+    drop(writer);
+    waiting.join().unwrap().unwrap();
+}

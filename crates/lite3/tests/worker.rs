@@ -226,3 +226,170 @@ fn worker_is_send_sync_and_clone() {
     fn check<T: Send + Sync + Clone + 'static>() {}
     check::<Worker>();
 }
+
+fn count_and_autocommit(worker: &Worker) -> (i64, bool) {
+    worker
+        .call(|conn| {
+            Ok((
+                conn.query_row("SELECT count(*) FROM t", (), |r| r.get::<_, i64>(0))?,
+                conn.is_autocommit(),
+            ))
+        })
+        .unwrap()
+}
+
+fn worker_with_table() -> Worker {
+    let worker = Worker::open_in_memory().unwrap();
+    worker
+        .call(|conn| conn.execute_batch("CREATE TABLE t(x)"))
+        .unwrap();
+    worker
+}
+
+#[test]
+fn a_failed_batch_that_left_a_transaction_open_is_rolled_back_and_reported() {
+    let worker = worker_with_table();
+    let err = worker
+        .call(|conn| {
+            conn.execute_batch(
+                "BEGIN; INSERT INTO t VALUES (1); INSERT INTO nope VALUES (2); COMMIT",
+            )
+        })
+        .unwrap_err();
+    let Error::TransactionLeftOpen { cause: Some(cause) } = &err else {
+        panic!("expected TransactionLeftOpen with the batch error, got {err:?}");
+    };
+    assert!(
+        matches!(**cause, Error::Batch { index: 3, .. }),
+        "{cause:?}"
+    );
+    assert!(err.to_string().contains("no such table: nope"), "{err}");
+    // Before the fix the next call ran inside that transaction: acknowledged, then lost.
+    worker
+        .call(|conn| conn.execute("INSERT INTO t VALUES (3)", ()))
+        .unwrap();
+    assert_eq!(count_and_autocommit(&worker), (1, true));
+}
+
+#[test]
+fn a_call_that_returns_ok_with_a_transaction_open_gets_an_error_and_a_rollback() {
+    let worker = worker_with_table();
+    let err = worker
+        .call(|conn| conn.execute_batch("BEGIN; INSERT INTO t VALUES (1);"))
+        .unwrap_err();
+    assert!(
+        matches!(err, Error::TransactionLeftOpen { cause: None }),
+        "{err:?}"
+    );
+    assert_eq!(count_and_autocommit(&worker), (0, true));
+    // A leaked guard does not bind the next call either.
+    let err = worker
+        .call(|conn| {
+            std::mem::forget(conn.transaction()?);
+            Ok(())
+        })
+        .unwrap_err();
+    assert!(
+        matches!(err, Error::TransactionLeftOpen { cause: None }),
+        "{err:?}"
+    );
+    assert_eq!(count_and_autocommit(&worker), (0, true));
+}
+
+#[test]
+fn a_call_from_inside_a_call_is_an_error_not_a_deadlock() {
+    let worker = worker_with_table();
+    let inner = worker.clone();
+    let errors = worker
+        .call(move |_| {
+            let call = inner.call(|_| Ok(1)).unwrap_err();
+            let try_call = inner.try_call(|_| Ok(2)).unwrap_err();
+            let call_async = block_on(inner.call_async(|_| Ok(3))).unwrap_err();
+            Ok([call, try_call, call_async].map(|e| matches!(e, Error::WorkerReentry)))
+        })
+        .unwrap();
+    assert_eq!(errors, [true; 3]);
+    // The worker was not wedged.
+    assert_eq!(worker.call(|_| Ok(4)).unwrap(), 4);
+}
+
+#[test]
+fn a_call_to_another_worker_from_inside_a_call_works_unless_sqlite_is_single_threaded() {
+    let a = Worker::open_in_memory().unwrap();
+    let b = Worker::open_in_memory().unwrap();
+    let result = a.call(move |_| Ok(b.call(|_| Ok(7)))).unwrap();
+    if cfg!(feature = "single-thread") {
+        // Both run on the one SQLite thread: b's call could only run after this one.
+        assert!(matches!(result, Err(Error::WorkerReentry)));
+    } else {
+        assert_eq!(result.unwrap(), 7);
+    }
+}
+
+#[test]
+fn a_panicking_on_open_resumes_in_build() {
+    let payload = catch_unwind(|| {
+        Worker::builder(":memory:")
+            .on_open(|_| panic!("on_open panicked"))
+            .build()
+    })
+    .unwrap_err();
+    assert_eq!(payload.downcast_ref::<&str>(), Some(&"on_open panicked"));
+    // With a single-threaded SQLite the shared SQLite thread survived it.
+    let worker = Worker::open_in_memory().unwrap();
+    assert_eq!(worker.call(|_| Ok(1)).unwrap(), 1);
+}
+
+#[test]
+fn a_profiler_panicking_during_the_workers_rollback_does_not_end_the_worker() {
+    let worker = worker_with_table();
+    let payload = catch_unwind(AssertUnwindSafe(|| {
+        worker.call(|conn| {
+            conn.profile(Some(|sql: &str, _| {
+                if sql == "ROLLBACK" {
+                    panic!("profiler panics on ROLLBACK");
+                }
+            }))?;
+            conn.execute_batch("BEGIN; INSERT INTO t VALUES (1);")
+        })
+    }))
+    .unwrap_err();
+    assert_eq!(
+        payload.downcast_ref::<&str>(),
+        Some(&"profiler panics on ROLLBACK")
+    );
+    worker
+        .call(|conn| conn.profile(None::<fn(&str, Duration)>))
+        .unwrap();
+    assert_eq!(count_and_autocommit(&worker), (0, true));
+}
+
+#[test]
+fn a_dropped_future_runs_its_call_once_polled_and_never_before() {
+    let worker = worker_with_table();
+    let waker = Waker::from(Arc::new(CountingWaker::default()));
+    let never_polled = worker.call_async(|conn| conn.execute("INSERT INTO t VALUES (1)", ()));
+    drop(never_polled);
+    let mut polled = worker.call_async(|conn| conn.execute("INSERT INTO t VALUES (2)", ()));
+    let _ = poll(&mut polled, &waker);
+    drop(polled);
+    // Calls run in order, so this one sees whatever ran before it.
+    let rows: Vec<i64> = worker
+        .call(|conn| {
+            let mut stmt = conn.prepare("SELECT x FROM t")?;
+            stmt.query_map((), |r| r.get(0))?.collect()
+        })
+        .unwrap();
+    assert_eq!(rows, [2]);
+}
+
+#[test]
+fn extreme_builder_values_do_not_panic() {
+    let worker = Worker::builder(":memory:")
+        .capacity(usize::MAX)
+        .build()
+        .unwrap();
+    assert_eq!(worker.call(|_| Ok(1)).unwrap(), 1);
+    let worker = Worker::builder(":memory:").capacity(0).build().unwrap();
+    assert_eq!(worker.try_call(|_| Ok(2)).unwrap(), 2);
+}

@@ -4,12 +4,21 @@ use super::Shared;
 use super::slots::Slots;
 use crate::Connection;
 use std::ops::{Deref, DerefMut};
+use std::panic::{self, AssertUnwindSafe};
 use std::sync::atomic::Ordering;
 
 /// A connection checked out of a [`Pool`](super::Pool). Derefs to [`Connection`]; dropping it
-/// hands the connection back after cleaning it: statements left part-way are reset (so they do
-/// not pin the WAL), an open transaction is rolled back, and a connection that reported an I/O
-/// error, corruption or misuse is closed and replaced by a fresh one.
+/// hands the connection back after cleaning it, so the next borrower inherits nothing:
+///
+/// - statements left part-way are reset (so they do not pin the WAL);
+/// - an open transaction is rolled back;
+/// - [`InterruptHandle`](crate::InterruptHandle)s taken from it stop working, so a stale one
+///   cannot interrupt the next borrower;
+/// - a connection that reported an I/O error, corruption or misuse, or whose cleanup failed or
+///   panicked (a user callback panicking during the rollback), is closed and replaced by a
+///   fresh one; the slot is always given back, and such a panic then resumes in the dropper;
+/// - a different connection put in its place (`std::mem::swap` through `DerefMut`) is closed,
+///   never pooled, and counted as replaced.
 ///
 /// ```
 /// let dir = std::env::temp_dir().join(format!("lite3-doc-guard-{}", std::process::id()));
@@ -26,6 +35,8 @@ use std::sync::atomic::Ordering;
 pub struct PooledConnection<'p> {
     // Always Some, except inside Drop.
     conn: Option<Connection>,
+    /// The address of the handle handed out, to recognise a connection swapped in its place.
+    handed_out: usize,
     slots: &'p Slots,
     shared: &'p Shared,
 }
@@ -33,11 +44,17 @@ pub struct PooledConnection<'p> {
 impl<'p> PooledConnection<'p> {
     pub(crate) fn new(conn: Connection, slots: &'p Slots, shared: &'p Shared) -> Self {
         Self {
+            handed_out: identity(&conn),
             conn: Some(conn),
             slots,
             shared,
         }
     }
+}
+
+/// A connection's identity: the address of its handle, unique among open connections.
+fn identity(conn: &Connection) -> usize {
+    conn.handle() as usize
 }
 
 impl Deref for PooledConnection<'_> {
@@ -61,7 +78,15 @@ impl DerefMut for PooledConnection<'_> {
 impl Drop for PooledConnection<'_> {
     fn drop(&mut self) {
         let Some(conn) = self.conn.take() else { return };
-        let conn = clean(conn);
+        let cleaned = if identity(&conn) == self.handed_out {
+            panic::catch_unwind(AssertUnwindSafe(|| clean(conn)))
+        } else {
+            Ok(None) // not the pool's connection: closed here, its slot reopened later
+        };
+        let (conn, panicked) = match cleaned {
+            Ok(conn) => (conn, None),
+            Err(payload) => (None, Some(payload)),
+        };
         if conn.is_none() {
             self.shared
                 .counters
@@ -69,16 +94,23 @@ impl Drop for PooledConnection<'_> {
                 .fetch_add(1, Ordering::Relaxed);
         }
         self.slots.checkin(conn, &self.shared.counters);
+        if let Some(payload) = panicked
+            && !std::thread::panicking()
+        {
+            panic::resume_unwind(payload);
+        }
     }
 }
 
 /// Makes a returned connection fit for the next user, or closes it (None) if it is not.
 fn clean(conn: Connection) -> Option<Connection> {
-    if conn.raw().failed_fatally() {
+    conn.raw().retire_interrupt_handles();
+    if conn.raw().failed_fatally() || conn.raw().inherited_by_fork() {
         return None;
     }
+    conn.raw().forget_guards();
     conn.raw().reset_busy_statements();
-    if !conn.is_autocommit() && conn.execute_batch("ROLLBACK").is_err() {
+    if !conn.is_autocommit() && conn.run_control("ROLLBACK").is_err() {
         return None;
     }
     Some(conn)

@@ -84,13 +84,16 @@ pub struct PoolBuilder {
 }
 
 impl PoolBuilder {
-    /// Number of read-only connections (default: the available parallelism; at least 1).
+    /// Number of read-only connections (default: the available parallelism; at least 1). A
+    /// limit, not an allocation: readers are opened on first use, so a huge value only means
+    /// "never wait for a reader".
     pub fn readers(mut self, readers: usize) -> Self {
         self.readers = readers.max(1);
         self
     }
 
-    /// How long a checkout waits for a free connection (default 5 s).
+    /// How long a checkout waits for a free connection (default 5 s); `Duration::MAX` waits
+    /// without a deadline.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
         self
@@ -102,7 +105,9 @@ impl PoolBuilder {
         self
     }
 
-    /// Runs on every connection the pool opens (pragmas, functions), before first use.
+    /// Runs on every connection the pool opens (pragmas, functions), before first use. If it
+    /// fails or panics, the checkout that opened the connection (or `build()`) returns the
+    /// error or resumes the panic, and the next checkout tries again.
     pub fn on_open<F>(mut self, f: F) -> Self
     where
         F: Fn(&Connection) -> Result<()> + Send + Sync + 'static,
@@ -112,15 +117,17 @@ impl PoolBuilder {
     }
 
     /// Opens the writer, switches the database to WAL mode and prepares the readers (opened on
-    /// first use).
+    /// first use). A relative path is resolved against the current directory now, once: every
+    /// connection the pool opens later, after a `chdir` too, opens the same file.
     ///
     /// # Errors
-    /// [`Error::InvalidPoolPath`] for in-memory databases (each connection would get its own);
-    /// SQLite's errors opening the file or switching to WAL.
+    /// [`Error::InvalidPoolPath`] for in-memory databases (each connection would get its own)
+    /// and relative paths when the current directory cannot be read; SQLite's errors opening
+    /// the file or switching to WAL.
     pub fn build(self) -> Result<Pool> {
         check_poolable(&self.path)?;
         let shared = Shared {
-            path: self.path,
+            path: absolute(&self.path)?,
             timeout: self.timeout,
             busy_timeout: self.busy_timeout,
             on_open: self.on_open,
@@ -334,4 +341,35 @@ fn check_poolable(path: &Path) -> Result<()> {
         });
     }
     Ok(())
+}
+
+/// `path` made absolute against the current directory, so that connections opened later (after
+/// a `chdir`) open the same file. A `file:` URI with a relative path gets the directory put in
+/// front, percent-encoded where URI syntax requires.
+fn absolute(path: &Path) -> Result<PathBuf> {
+    let unreadable_cwd = |_| Error::InvalidPoolPath {
+        path: path.display().to_string(),
+        reason: "the path is relative and the current directory cannot be read",
+    };
+    let Some(rest) = path.to_str().and_then(|p| p.strip_prefix("file:")) else {
+        return std::path::absolute(path).map_err(unreadable_cwd);
+    };
+    if rest.starts_with('/') {
+        return Ok(path.to_path_buf()); // absolute, or with an authority (file://host/…)
+    }
+    let cwd = std::env::current_dir().map_err(unreadable_cwd)?;
+    let mut uri = String::from("file:");
+    #[cfg(unix)]
+    let cwd_bytes = std::os::unix::ffi::OsStrExt::as_bytes(cwd.as_os_str()).to_vec();
+    #[cfg(not(unix))]
+    let cwd_bytes = cwd.to_string_lossy().into_owned().into_bytes();
+    for byte in cwd_bytes {
+        match byte {
+            b'%' | b'?' | b'#' | 0..=0x20 | 0x7f.. => uri.push_str(&format!("%{byte:02X}")),
+            _ => uri.push(char::from(byte)),
+        }
+    }
+    uri.push('/');
+    uri.push_str(rest);
+    Ok(PathBuf::from(uri))
 }

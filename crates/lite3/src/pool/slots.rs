@@ -3,8 +3,12 @@
 
 use crate::{Connection, Error, Result};
 use parking_lot::{Condvar, Mutex};
+use std::panic::{self, AssertUnwindSafe};
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
+
+/// The most idle slots allocated before they are needed.
+const PREALLOCATED: usize = 64;
 
 pub(crate) struct Slots {
     kind: &'static str,
@@ -32,7 +36,8 @@ impl Slots {
     /// `capacity` connections, each opened on first checkout.
     pub(crate) fn new(kind: &'static str, capacity: usize) -> Self {
         let state = State {
-            idle: Vec::with_capacity(capacity),
+            // The capacity is a limit; a huge one must not be allocated up front.
+            idle: Vec::with_capacity(capacity.min(PREALLOCATED)),
             missing: capacity,
         };
         Self {
@@ -43,7 +48,10 @@ impl Slots {
         }
     }
 
-    /// Takes an idle connection, or opens a missing one with `open`, waiting up to `timeout`.
+    /// Takes an idle connection, or opens a missing one with `open`, waiting up to `timeout`
+    /// (`Duration::MAX`, or any timeout past what `Instant` can hold, waits without a deadline).
+    /// If `open` fails or panics, the slot stays missing, for the next checkout to try again,
+    /// and the panic resumes here.
     pub(crate) fn checkout(
         &self,
         timeout: Duration,
@@ -51,7 +59,7 @@ impl Slots {
         open: impl FnOnce() -> Result<Connection>,
     ) -> Result<Connection> {
         let start = Instant::now();
-        let deadline = start + timeout;
+        let deadline = start.checked_add(timeout);
         let mut state = self.state.lock();
         let mut waited = false;
         let conn = loop {
@@ -62,16 +70,23 @@ impl Slots {
                 state.missing -= 1;
                 drop(state);
                 // Opening happens outside the lock; on failure the slot stays missing.
-                match open() {
-                    Ok(conn) => break conn,
-                    Err(error) => {
+                match panic::catch_unwind(AssertUnwindSafe(open)) {
+                    Ok(Ok(conn)) => break conn,
+                    failed => {
                         self.state.lock().missing += 1;
                         self.returned.notify_one();
-                        return Err(error);
+                        return match failed {
+                            Ok(result) => result,
+                            Err(payload) => panic::resume_unwind(payload),
+                        };
                     }
                 }
             }
             waited = true;
+            let Some(deadline) = deadline else {
+                self.returned.wait(&mut state);
+                continue;
+            };
             if self.returned.wait_until(&mut state, deadline).timed_out()
                 && state.idle.is_empty()
                 && state.missing == 0

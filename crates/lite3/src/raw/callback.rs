@@ -30,14 +30,6 @@ pub(crate) fn catch<R>(f: impl FnOnce() -> R) -> Option<R> {
     }
 }
 
-/// Resumes a panic parked by a callback during the SQLite call that just returned.
-#[inline]
-pub(crate) fn resume_parked_panic() {
-    if HAS_PARKED_PANIC.with(Cell::get) {
-        resume_now();
-    }
-}
-
 #[cold]
 fn resume_now() {
     if let Some(payload) = take_parked() {
@@ -56,9 +48,10 @@ pub(crate) fn drop_quietly<T>(value: T) {
     let _ = panic::catch_unwind(AssertUnwindSafe(move || drop(value)));
 }
 
-/// As [`resume_parked_panic`], for paths that run in `Drop` (statement reset and finalise, where
-/// SQLite reports finished statements to the profiler): while the thread is already unwinding a
-/// second panic would abort, so the parked one is dropped instead.
+/// Resumes a panic parked by a callback during the SQLite call that just returned. While the
+/// thread is already unwinding (lite3's cleanup in `Drop`: a rollback, a reset, a finalise, where
+/// SQLite reports finished statements to the profiler) a second panic would abort, so the parked
+/// one is dropped instead.
 #[inline]
 pub(crate) fn resume_parked_panic_unless_unwinding() {
     if HAS_PARKED_PANIC.with(Cell::get) {

@@ -1,6 +1,7 @@
 //! [`RawConnection`] owns a `sqlite3*`; [`InterruptTarget`] lets other threads interrupt it
 //! without ever touching a closed handle.
 
+use super::door::Door;
 use crate::{Error, Result, ffi};
 use parking_lot::Mutex;
 use std::cell::Cell;
@@ -11,37 +12,15 @@ use std::sync::Arc;
 use std::time::Duration;
 
 /// Owns an open connection. Invariant: `db` is open until `Drop` (or a successful `close`), and
-/// `interrupt` reaches it until then, never after.
+/// `interrupt` reaches it until then, never after. Every call into SQLite goes through `door`
+/// (see [`super::door`]).
 pub(crate) struct RawConnection {
     db: NonNull<ffi::sqlite3>,
     interrupt: Arc<InterruptTarget>,
-    /// The library has no mutexes (SQLITE_THREADSAFE=0): only the SQLite thread may use it.
-    pinned_to_sqlite_thread: bool,
-    /// A failure that leaves the connection suspect (I/O error, corruption, misuse) was seen.
-    failed_fatally: Cell<bool>,
+    door: Door,
     /// SQLITE_LIMIT_LENGTH, kept here so binding a value does not ask SQLite every time; only
     /// `set_limit` changes it.
     length_limit: Cell<c_int>,
-}
-
-thread_local! {
-    static IS_SQLITE_THREAD: Cell<bool> = const { Cell::new(false) };
-}
-
-/// Marks the current thread as the one thread allowed to call a single-threaded SQLite.
-pub(crate) fn become_the_sqlite_thread() {
-    IS_SQLITE_THREAD.with(|flag| flag.set(true));
-}
-
-/// Whether the current thread is the one marked by [`become_the_sqlite_thread`].
-pub(crate) fn on_the_sqlite_thread() -> bool {
-    IS_SQLITE_THREAD.with(Cell::get)
-}
-
-/// Whether the linked SQLite has no mutexes at all (compiled with SQLITE_THREADSAFE=0).
-pub(crate) fn library_is_single_threaded() -> bool {
-    // SAFETY: no preconditions.
-    unsafe { ffi::sqlite3_threadsafe() == 0 }
 }
 
 // SAFETY: lite3 relies on SQLite's per-handle model (SQLITE_THREADSAFE=1 with OPEN_NOMUTEX): a
@@ -54,12 +33,9 @@ unsafe impl Send for RawConnection {}
 impl RawConnection {
     /// Opens `path` with `flags`; on failure, reads the message and closes the half-made handle.
     pub(crate) fn open(path: &CStr, flags: c_int, vfs: Option<&CStr>) -> Result<Self> {
-        // Refuse before anything touches SQLite's global state: a single-threaded SQLite has no
+        // Refused before anything touches SQLite's global state: a single-threaded SQLite has no
         // mutex around it, so even installing the allocator hooks belongs on the SQLite thread.
-        let pinned_to_sqlite_thread = library_is_single_threaded();
-        if pinned_to_sqlite_thread && !on_the_sqlite_thread() {
-            return Err(Error::SingleThreaded);
-        }
+        let door = Door::new()?;
         super::alloc::ensure_installed();
         let mut db = ptr::null_mut();
         let vfs = vfs.map_or(ptr::null(), CStr::as_ptr);
@@ -72,8 +48,7 @@ impl RawConnection {
         let conn = Self {
             db,
             interrupt: Arc::new(InterruptTarget::new(db)),
-            pinned_to_sqlite_thread,
-            failed_fatally: Cell::new(false),
+            door,
             length_limit: Cell::new(0),
         };
         if rc != ffi::SQLITE_OK {
@@ -87,6 +62,11 @@ impl RawConnection {
         Ok(conn)
     }
 
+    #[inline(always)]
+    pub(crate) fn door(&self) -> &Door {
+        &self.door
+    }
+
     #[inline]
     pub(crate) fn as_ptr(&self) -> *mut ffi::sqlite3 {
         self.db.as_ptr()
@@ -96,35 +76,7 @@ impl RawConnection {
         Arc::clone(&self.interrupt)
     }
 
-    /// The error for `rc`, just returned by a call on this connection.
-    // Inline, with the work out of line: the caller then sees which variant it gets, so the
-    // optimiser knows the result is no `Ok` and keeps the success path's values in registers.
-    #[inline]
-    pub(crate) fn error(&self, rc: c_int) -> Error {
-        Error::Sqlite(self.sqlite_error(rc))
-    }
-
-    #[cold]
-    #[inline(never)]
-    fn sqlite_error(&self, rc: c_int) -> crate::error::SqliteError {
-        // SAFETY: `db` is open and used by this thread only (RawConnection is not Sync).
-        let error = unsafe { super::error::from_handle(self.as_ptr(), rc) };
-        self.note_failure(rc);
-        super::callback::resume_parked_panic();
-        error
-    }
-
-    /// Remembers failures after which the connection should not be trusted again.
-    pub(crate) fn note_failure(&self, rc: c_int) {
-        if matches!(
-            rc & 0xff,
-            ffi::SQLITE_IOERR | ffi::SQLITE_CORRUPT | ffi::SQLITE_NOTADB | ffi::SQLITE_MISUSE
-        ) {
-            self.failed_fatally.set(true);
-        }
-    }
-
-    /// Whether an I/O error, corruption or misuse was reported on this connection.
+    /// Makes every interrupt handle taken so far a no-op (for a connection changing hands).
     #[cfg_attr(
         feature = "single-thread",
         allow(
@@ -132,35 +84,24 @@ impl RawConnection {
             reason = "used by the pool, left out of single-threaded builds"
         )
     )]
-    pub(crate) fn failed_fatally(&self) -> bool {
-        self.failed_fatally.get()
-    }
-
-    /// Refuses use from any thread but the SQLite thread when the library is single-threaded.
-    #[inline]
-    pub(crate) fn check_thread(&self) -> Result<()> {
-        if self.pinned_to_sqlite_thread && !on_the_sqlite_thread() {
-            return Err(Error::SingleThreaded);
-        }
-        Ok(())
+    pub(crate) fn retire_interrupt_handles(&self) {
+        self.interrupt.retire_handles();
     }
 
     /// Resets every statement of this connection that is part-way through, so none keeps a
     /// read transaction (and the WAL) pinned.
-    #[cfg_attr(
-        feature = "single-thread",
-        allow(
-            dead_code,
-            reason = "used by the pool, left out of single-threaded builds"
-        )
-    )]
     pub(crate) fn reset_busy_statements(&self) {
+        if self.inherited_by_fork() {
+            return;
+        }
         let mut stmt = ptr::null_mut();
         loop {
             // SAFETY: `db` is open; sqlite3_next_stmt walks its own statement list, and
             // resetting a statement does not change that list.
             stmt = unsafe { ffi::sqlite3_next_stmt(self.as_ptr(), stmt) };
             if stmt.is_null() {
+                // A reset statement is a finished one for the profiler, which may have panicked.
+                self.succeeded();
                 return;
             }
             // SAFETY: `stmt` is a live statement of this connection.
@@ -169,16 +110,6 @@ impl RawConnection {
                     ffi::sqlite3_reset(stmt);
                 }
             }
-        }
-    }
-
-    /// Turns an SQLite return code into a `Result`.
-    #[inline]
-    pub(crate) fn check(&self, rc: c_int) -> Result<()> {
-        if rc == ffi::SQLITE_OK {
-            Ok(())
-        } else {
-            Err(self.error(rc))
         }
     }
 
@@ -246,12 +177,14 @@ impl RawConnection {
     pub(crate) fn busy_timeout(&self, timeout: Duration) -> Result<()> {
         let ms = c_int::try_from(timeout.as_millis()).unwrap_or(c_int::MAX);
         // SAFETY: `db` is open. This replaces any busy handler; the caller frees its closure after.
-        let rc = unsafe { ffi::sqlite3_busy_timeout(self.as_ptr(), ms) };
-        self.check(rc)
+        self.call(|db| unsafe { ffi::sqlite3_busy_timeout(db, ms) })
     }
 
     /// Closes the connection. On failure (SQLITE_BUSY: unfinalised statements) it stays open.
     pub(crate) fn close(self) -> Result<(), (Self, Error)> {
+        if let Err(refused) = self.enter() {
+            return Err((self, refused));
+        }
         let db = self.as_ptr();
         // Interrupts are held off meanwhile and disabled if the close succeeds.
         let closed = self.interrupt.detach_while(|| {
@@ -281,6 +214,10 @@ impl RawConnection {
 
 impl Drop for RawConnection {
     fn drop(&mut self) {
+        if self.inherited_by_fork() {
+            // Closing in a child could roll back or checkpoint the parent's files: leak instead.
+            return;
+        }
         let db = self.as_ptr();
         self.interrupt
             .detach_while(|| {
@@ -295,9 +232,16 @@ impl Drop for RawConnection {
 
 /// The part of a connection other threads may touch: `sqlite3_interrupt`, which SQLite allows
 /// from any thread while the connection is open. The mutex makes "open" certain: the owner
-/// clears the pointer under the lock before closing.
+/// clears the pointer under the lock before closing. Each handle carries the generation it was
+/// made in; a pool bumps the generation when a connection comes back, so the last borrower's
+/// handles can no longer interrupt the next borrower's work.
 pub(crate) struct InterruptTarget {
-    db: Mutex<Option<HandleForInterrupt>>,
+    state: Mutex<TargetState>,
+}
+
+struct TargetState {
+    db: Option<HandleForInterrupt>,
+    generation: u64,
 }
 
 struct HandleForInterrupt(NonNull<ffi::sqlite3>);
@@ -309,23 +253,48 @@ unsafe impl Send for HandleForInterrupt {}
 impl InterruptTarget {
     fn new(db: NonNull<ffi::sqlite3>) -> Self {
         Self {
-            db: Mutex::new(Some(HandleForInterrupt(db))),
+            state: Mutex::new(TargetState {
+                db: Some(HandleForInterrupt(db)),
+                generation: 0,
+            }),
         }
     }
 
-    pub(crate) fn interrupt(&self) {
-        if let Some(handle) = &*self.db.lock() {
+    /// The generation a handle made now belongs to.
+    pub(crate) fn generation(&self) -> u64 {
+        self.state.lock().generation
+    }
+
+    /// Interrupts the connection, if it is open and `generation` is still the current one.
+    pub(crate) fn interrupt(&self, generation: u64) {
+        let state = self.state.lock();
+        if state.generation != generation {
+            return;
+        }
+        if let Some(handle) = &state.db {
             // SAFETY: the lock is held, so the owner has not closed the connection yet.
             unsafe { ffi::sqlite3_interrupt(handle.0.as_ptr()) };
         }
     }
 
+    /// Makes every handle made so far a no-op (handles made later work again).
+    #[cfg_attr(
+        feature = "single-thread",
+        allow(
+            dead_code,
+            reason = "used by the pool, left out of single-threaded builds"
+        )
+    )]
+    fn retire_handles(&self) {
+        self.state.lock().generation += 1;
+    }
+
     /// Runs `close` with interrupts held off; if it succeeds, later interrupts do nothing.
     fn detach_while<T, E>(&self, close: impl FnOnce() -> Result<T, E>) -> Result<T, E> {
-        let mut db = self.db.lock();
+        let mut state = self.state.lock();
         let result = close();
         if result.is_ok() {
-            *db = None;
+            state.db = None;
         }
         result
     }

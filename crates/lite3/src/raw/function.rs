@@ -113,32 +113,34 @@ where
     F: Fn(&Context<'_>) -> Result<T> + Send + 'static,
     T: ToSql,
 {
-    let data = Box::into_raw(Box::new(f));
-    // SAFETY: the connection is open; `name` is NUL-terminated; `data` is a valid Box<F> that
-    // SQLite passes back to `call::<F, T>` and frees with `destroy::<F>`, also when this call
-    // fails (documented by sqlite3_create_function_v2).
-    let rc = unsafe {
-        ffi::sqlite3_create_function_v2(
-            conn.as_ptr(),
-            name.as_ptr(),
-            n_arg,
-            flags | ffi::SQLITE_UTF8,
-            data.cast(),
-            Some(call::<F, T>),
-            None,
-            None,
-            Some(destroy::<F>),
-        )
-    };
-    conn.check(rc)
+    // The closure is boxed only once the door lets the call in, so a refused call frees it.
+    conn.call(|db| {
+        let data = Box::into_raw(Box::new(f));
+        // SAFETY: the connection is open; `name` is NUL-terminated; `data` is a valid Box<F>
+        // that SQLite passes back to `call::<F, T>` and frees with `destroy::<F>`, also when
+        // this call fails (documented by sqlite3_create_function_v2).
+        unsafe {
+            ffi::sqlite3_create_function_v2(
+                db,
+                name.as_ptr(),
+                n_arg,
+                flags | ffi::SQLITE_UTF8,
+                data.cast(),
+                Some(call::<F, T>),
+                None,
+                None,
+                Some(destroy::<F>),
+            )
+        }
+    })
 }
 
 /// Removes the function `name` with `n_arg` arguments; SQLite then frees its closure.
 pub(crate) fn remove(conn: &RawConnection, name: &CStr, n_arg: c_int) -> Result<()> {
     // SAFETY: the connection is open; null callbacks delete the function.
-    let rc = unsafe {
+    conn.call(|db| unsafe {
         ffi::sqlite3_create_function_v2(
-            conn.as_ptr(),
+            db,
             name.as_ptr(),
             n_arg,
             ffi::SQLITE_UTF8,
@@ -148,8 +150,7 @@ pub(crate) fn remove(conn: &RawConnection, name: &CStr, n_arg: c_int) -> Result<
             None,
             None,
         )
-    };
-    conn.check(rc)
+    })
 }
 
 unsafe extern "C" fn call<F, T>(
@@ -240,8 +241,7 @@ where
         };
     // SAFETY: the connection is open; `data` is the Box<F> owned by `owner`, which the caller
     // keeps alive while it is registered.
-    let rc = unsafe { ffi::sqlite3_busy_handler(conn.as_ptr(), callback, data) };
-    conn.check(rc)?;
+    conn.call(|db| unsafe { ffi::sqlite3_busy_handler(db, callback, data) })?;
     Ok(owner)
 }
 
@@ -274,8 +274,7 @@ where
     };
     // SAFETY: the connection is open; `data` is the Box<F> owned by `owner`, kept alive by the
     // caller while registered.
-    let rc = unsafe { ffi::sqlite3_trace_v2(conn.as_ptr(), mask, callback, data) };
-    conn.check(rc)?;
+    conn.call(|db| unsafe { ffi::sqlite3_trace_v2(db, mask, callback, data) })?;
     Ok(owner)
 }
 

@@ -10,6 +10,8 @@ use std::ptr::{self, NonNull};
 /// connection that outlives it (the public `Statement` borrows that connection).
 pub(crate) struct RawStatement {
     stmt: NonNull<ffi::sqlite3_stmt>,
+    /// The process generation it was prepared in: a forked child leaks it rather than finalise.
+    generation: u32,
 }
 
 /// How SQLite should treat a bound text or blob buffer.
@@ -31,6 +33,7 @@ impl RawStatement {
             len: sql.len(),
             limit: c_int::MAX as usize,
         })?;
+        conn.enter()?;
         let mut stmt = ptr::null_mut();
         let mut tail: *const c_char = ptr::null();
         // SAFETY: the connection is open; `sql` is valid for `len` bytes (a NUL inside was
@@ -53,7 +56,11 @@ impl RawStatement {
         } else {
             tail as usize - sql.as_ptr() as usize
         };
-        Ok((NonNull::new(stmt).map(|stmt| Self { stmt }), consumed))
+        let generation = super::fork::current();
+        Ok((
+            NonNull::new(stmt).map(|stmt| Self { stmt, generation }),
+            consumed,
+        ))
     }
 
     #[inline]
@@ -61,9 +68,11 @@ impl RawStatement {
         self.stmt.as_ptr()
     }
 
-    /// One step: `Ok(true)` for a row, `Ok(false)` when done. On failure the statement is reset.
+    /// One step, through the door: `Ok(true)` for a row, `Ok(false)` when done. On failure
+    /// the statement is reset.
     #[inline]
     pub(crate) fn step(&self, conn: &RawConnection) -> Result<bool> {
+        conn.enter()?;
         // SAFETY: the statement is valid and its connection is open and used by this thread.
         let rc = unsafe { ffi::sqlite3_step(self.as_ptr()) };
         // A row is the common case of most loops: one compare for it.
@@ -78,27 +87,13 @@ impl RawStatement {
     fn step_finished(&self, conn: &RawConnection, rc: c_int) -> Result<bool> {
         if rc == ffi::SQLITE_DONE {
             // The profiler, if any, has just seen the statement finish.
-            super::callback::resume_parked_panic();
+            conn.succeeded();
             Ok(false)
         } else {
-            Err(Error::Sqlite(self.step_error(conn, rc)))
+            // Returns the SQLite error rather than an `Error` until here, so that the optimiser
+            // sees that the step's result is no `Ok`.
+            Err(Error::Sqlite(conn.failure(rc, Some(self.as_ptr()))))
         }
-    }
-
-    /// Returns the SQLite error rather than an [`Error`], so that the caller picks the variant
-    /// and the optimiser sees that the step's result is no `Ok`.
-    #[cold]
-    #[inline(never)]
-    fn step_error(&self, conn: &RawConnection, rc: c_int) -> crate::error::SqliteError {
-        // Read the message first: reset would not change it, but other calls might.
-        // SAFETY: the connection is open and `rc` was its last result.
-        let error = unsafe { super::error::from_handle(conn.as_ptr(), rc) };
-        conn.note_failure(rc);
-        self.reset();
-        // A panic in a callback made this step fail: it resumes now, in the caller's frame,
-        // after SQLite has unwound the statement.
-        super::callback::resume_parked_panic();
-        error
     }
 
     /// Resets to the start; bindings are kept. Errors were already reported by `step`.
@@ -254,6 +249,9 @@ impl RawStatement {
 
 impl Drop for RawStatement {
     fn drop(&mut self) {
+        if self.generation != super::fork::current() {
+            return; // a forked child must not touch the parent's statements: leaked
+        }
         // SAFETY: valid and finalised once; its connection is still open (invariant).
         unsafe { ffi::sqlite3_finalize(self.as_ptr()) };
         super::callback::resume_parked_panic_unless_unwinding();

@@ -3,12 +3,13 @@
 mod queue;
 mod reply;
 mod runner;
+mod sqlite_thread;
 
 use crate::{Connection, Error, OpenFlags, Result};
 use parking_lot::Mutex;
 use queue::{Queue, Refused};
 use reply::{Outcome, Reply};
-use runner::{Notifier, Runner};
+use runner::{Home, Notifier, Runner};
 use std::future::Future;
 use std::path::{Path, PathBuf};
 use std::pin::Pin;
@@ -28,13 +29,23 @@ type OnOpen = dyn Fn(&Connection) -> Result<()> + Send + Sync;
 /// - [`call`](Self::call) blocks until the closure has run and returns its result;
 ///   [`call_async`](Self::call_async) returns a future (no runtime needed);
 ///   [`try_call`](Self::try_call) fails instead of waiting when the queue is full.
+/// - Every call starts on a clean connection: no transaction open. A call that returns (`Ok` or
+///   `Err`) with a transaction still open, e.g. `execute_batch("BEGIN; …")` that failed half-way,
+///   has it rolled back, and its result becomes [`Error::TransactionLeftOpen`] (carrying the
+///   call's own error, if any): later calls never run inside it, and nothing is acknowledged that
+///   a later rollback could lose. Commit before returning.
 /// - A panicking closure: any transaction it left open is rolled back, the worker keeps
-///   serving, and the panic is re-raised in the caller.
+///   serving, and the panic is re-raised in the caller. A user callback that panics during that
+///   rollback does not end the worker either.
+/// - An `on_open` that fails or panics: [`build`](WorkerBuilder::build) returns the error or
+///   resumes the panic.
 /// - Dropping the last clone closes the queue: calls still queued get [`Error::WorkerClosed`],
 ///   then the connection is closed and the thread exits (and is joined).
-/// - A call must not wait for another call to the same Worker (or, with a single-threaded
-///   SQLite, to any Worker): that call could only run after the waiting one, so both would
-///   wait forever.
+/// - A call made from the thread that runs the worker's calls (from inside a call, or, with a
+///   single-threaded SQLite, from inside any Worker's call) could only run after the call that
+///   is waiting for it: it fails at once with [`Error::WorkerReentry`] instead of hanging.
+/// - In a child process after `fork()`, the worker's thread does not exist: calls fail with
+///   [`Error::Forked`], and dropping the Worker there leaves the parent's connection alone.
 ///
 /// ```
 /// use lite3::Worker;
@@ -62,15 +73,45 @@ pub struct Worker {
 struct Inner {
     queue: Arc<Queue>,
     runner: Mutex<Runner>,
-    notifier: Notifier,
+    /// What a call checks before it is queued.
+    gate: Gate,
 }
 
 impl Drop for Inner {
     fn drop(&mut self) {
+        if self.gate.generation != crate::raw::process_generation() {
+            // A forked child: the worker's thread is not here to stop or join, and the jobs and
+            // the connection are the parent's. Leave everything as it is.
+            let runner = std::mem::replace(self.runner.get_mut(), Runner::Shared { key: 0 });
+            std::mem::forget(runner);
+            return;
+        }
         for job in self.queue.close() {
             job(None);
         }
         self.runner.get_mut().stop();
+    }
+}
+
+/// What every call checks before it is queued, cheap to copy into a future.
+#[derive(Clone, Copy)]
+struct Gate {
+    notifier: Notifier,
+    home: Home,
+    /// The process generation the worker was started in (see `raw::fork`).
+    generation: u32,
+}
+
+impl Gate {
+    /// Refuses a call that could never run: from the worker's own thread, or in a forked child.
+    fn check(self) -> Result<()> {
+        if self.generation != crate::raw::process_generation() {
+            return Err(Error::Forked);
+        }
+        if self.home.is_current_thread() {
+            return Err(Error::WorkerReentry);
+        }
+        Ok(())
     }
 }
 
@@ -93,7 +134,8 @@ pub struct WorkerBuilder {
 }
 
 impl WorkerBuilder {
-    /// How many calls may wait in the queue (default 64; at least 1).
+    /// How many calls may wait in the queue (default 64; at least 1). A limit, not an
+    /// allocation: `usize::MAX` means "never full".
     pub fn capacity(mut self, capacity: usize) -> Self {
         self.capacity = capacity.max(1);
         self
@@ -105,7 +147,8 @@ impl WorkerBuilder {
         self
     }
 
-    /// Runs on the connection right after it is opened, on the worker's thread.
+    /// Runs on the connection right after it is opened, on the worker's thread. An error it
+    /// returns is returned by [`build`](Self::build); a panic resumes there.
     pub fn on_open<F>(mut self, f: F) -> Self
     where
         F: Fn(&Connection) -> Result<()> + Send + Sync + 'static,
@@ -117,7 +160,11 @@ impl WorkerBuilder {
     /// Starts the worker: opens the connection on its thread and waits until it is open.
     ///
     /// # Errors
-    /// The errors of opening the database or of `on_open`; [`Error::WorkerSpawn`].
+    /// The errors of opening the database or of `on_open`; [`Error::WorkerSpawn`];
+    /// [`Error::WorkerReentry`] when called from the single-threaded SQLite's thread.
+    ///
+    /// # Panics
+    /// When `on_open` panics: the panic resumes here.
     pub fn build(self) -> Result<Worker> {
         let queue = Arc::new(Queue::new(self.capacity));
         let (path, flags, on_open) = (self.path, self.flags, self.on_open);
@@ -131,12 +178,16 @@ impl WorkerBuilder {
                 Ok(conn)
             }),
         )?;
-        let notifier = runner.notifier();
+        let gate = Gate {
+            notifier: runner.notifier(),
+            home: runner.home(),
+            generation: crate::raw::process_generation(),
+        };
         Ok(Worker {
             inner: Arc::new(Inner {
                 queue,
                 runner: Mutex::new(runner),
-                notifier,
+                gate,
             }),
         })
     }
@@ -180,7 +231,10 @@ impl Worker {
     /// ```
     ///
     /// # Errors
-    /// What `f` returns; [`Error::WorkerClosed`] if the worker shut down before running it.
+    /// What `f` returns; [`Error::TransactionLeftOpen`] if `f` returned with a transaction open
+    /// (it was rolled back); [`Error::WorkerClosed`] if the worker shut down before running it;
+    /// [`Error::WorkerReentry`] when called from the worker's own thread; [`Error::Forked`] in
+    /// a child process.
     pub fn call<T, F>(&self, f: F) -> Result<T>
     where
         F: FnOnce(&mut Connection) -> Result<T> + Send + 'static,
@@ -214,9 +268,10 @@ impl Worker {
         F: FnOnce(&mut Connection) -> Result<T> + Send + 'static,
         T: Send + 'static,
     {
+        self.inner.gate.check()?;
         let reply = Reply::new();
         match push(&self.inner.queue, reply::job(f, &reply)) {
-            Ok(()) => self.inner.notifier.notify(&self.inner.queue),
+            Ok(()) => self.inner.gate.notifier.notify(&self.inner.queue),
             // Only `try_push` refuses for lack of room; `push` waits for it.
             Err(Refused::Full(_)) => {
                 return Err(Error::WorkerQueueFull {
@@ -231,6 +286,10 @@ impl Worker {
     /// Runs `f` on the worker's thread; the returned future resolves to its result. It needs no
     /// particular async runtime. The call is queued when the future is first polled; a full
     /// queue makes the future wait (without blocking the executor) until there is room.
+    ///
+    /// Dropping the future before its first poll means the call never runs. Once polled, the
+    /// call is queued and runs even if the future is dropped before it resolves (its result is
+    /// then discarded): a closure that was handed to the worker is never silently half-skipped.
     ///
     /// ```
     /// # fn block_on<F: std::future::Future>(f: F) -> F::Output {
@@ -259,7 +318,7 @@ impl Worker {
         CallFuture {
             job: Some(job),
             queue: Arc::clone(&self.inner.queue),
-            notifier: self.inner.notifier,
+            gate: self.inner.gate,
             reply,
         }
     }
@@ -288,7 +347,7 @@ impl std::fmt::Debug for WorkerBuilder {
 pub struct CallFuture<T> {
     job: Option<queue::Job>,
     queue: Arc<Queue>,
-    notifier: Notifier,
+    gate: Gate,
     reply: Arc<Reply<T>>,
 }
 
@@ -298,8 +357,13 @@ impl<T> Future for CallFuture<T> {
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Result<T>> {
         let this = &mut *self;
         if let Some(job) = this.job.take() {
+            if let Err(refused) = this.gate.check() {
+                // Dropping the job answers its reply with `Closed`, which nobody reads now.
+                drop(job);
+                return Poll::Ready(Err(refused));
+            }
             match this.queue.poll_push(job, cx) {
-                Poll::Ready(Ok(())) => this.notifier.notify(&this.queue),
+                Poll::Ready(Ok(())) => this.gate.notifier.notify(&this.queue),
                 Poll::Ready(Err(Refused::Full(job))) => {
                     this.job = Some(job);
                     return Poll::Pending;

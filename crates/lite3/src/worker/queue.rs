@@ -9,6 +9,9 @@ use std::task::{Context, Poll, Waker};
 /// One call: run with the connection, or with `None` when the worker shut down first.
 pub(crate) type Job = Box<dyn FnOnce(Option<&mut Connection>) + Send>;
 
+/// The most job slots allocated before they are needed.
+const PREALLOCATED_JOBS: usize = 256;
+
 pub(crate) struct Queue {
     state: Mutex<State>,
     not_empty: Condvar,
@@ -33,7 +36,8 @@ pub(crate) enum Refused {
 impl Queue {
     pub(crate) fn new(capacity: usize) -> Self {
         let state = State {
-            jobs: VecDeque::with_capacity(capacity),
+            // The capacity is a limit; a huge one must not be allocated up front.
+            jobs: VecDeque::with_capacity(capacity.min(PREALLOCATED_JOBS)),
             closed: false,
             room_wakers: Vec::new(),
         };

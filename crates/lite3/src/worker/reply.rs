@@ -106,8 +106,9 @@ impl<T> Drop for Answer<T> {
     }
 }
 
-/// Wraps a call as a job. A panic is caught on the worker thread, any transaction the call left
-/// open is rolled back, and the payload travels to the caller; the worker keeps serving.
+/// Wraps a call as a job. A panic is caught on the worker thread and its payload travels to the
+/// caller; either way the connection is made fit for the next call first (see [`clean_up`]),
+/// and the worker keeps serving.
 pub(crate) fn job<T, F>(f: F, reply: &Arc<Reply<T>>) -> Job
 where
     F: FnOnce(&mut Connection) -> Result<T> + Send + 'static,
@@ -120,14 +121,44 @@ where
             return;
         };
         let outcome = match panic::catch_unwind(AssertUnwindSafe(|| f(&mut *conn))) {
-            Ok(result) => Outcome::Returned(result),
+            Ok(result) => match clean_up(conn) {
+                LeftOpen::No => Outcome::Returned(result),
+                LeftOpen::RolledBack => Outcome::Returned(Err(Error::TransactionLeftOpen {
+                    cause: result.err().map(Box::new),
+                })),
+                LeftOpen::CleanupPanicked(payload) => Outcome::Panicked(payload),
+            },
             Err(payload) => {
-                if !conn.is_autocommit() {
-                    let _ = conn.execute_batch("ROLLBACK");
-                }
+                // The call's own panic is the one its caller hears of.
+                let _ = clean_up(conn);
                 Outcome::Panicked(payload)
             }
         };
         answer.send(outcome);
     })
+}
+
+/// What a call left behind.
+enum LeftOpen {
+    No,
+    /// A transaction was open; it has been rolled back.
+    RolledBack,
+    /// Rolling back ran a user callback (a profiler, a function) that panicked.
+    CleanupPanicked(Box<dyn Any + Send>),
+}
+
+/// Makes the connection fit for the next caller: no transaction open (SQLite's, or a leaked
+/// guard's), no statement part-way. A panic of a user callback during the rollback is caught
+/// here, so the worker thread lives on.
+fn clean_up(conn: &Connection) -> LeftOpen {
+    let cleaned = panic::catch_unwind(AssertUnwindSafe(|| {
+        conn.raw().forget_guards();
+        if conn.is_autocommit() {
+            return LeftOpen::No;
+        }
+        conn.raw().reset_busy_statements();
+        let _ = conn.run_control("ROLLBACK");
+        LeftOpen::RolledBack
+    }));
+    cleaned.unwrap_or_else(LeftOpen::CleanupPanicked)
 }

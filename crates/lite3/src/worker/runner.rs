@@ -2,13 +2,13 @@
 //! (SQLITE_THREADSAFE=0), the one process-wide SQLite thread that every Worker shares.
 
 use super::queue::Queue;
-use crate::raw::{become_the_sqlite_thread, on_the_sqlite_thread};
-use crate::{Connection, Result};
-use parking_lot::{Condvar, Mutex};
-use std::cell::RefCell;
-use std::collections::{HashMap, VecDeque};
+use super::sqlite_thread;
+use crate::raw::on_the_sqlite_thread;
+use crate::{Connection, Error, Result};
+use std::any::Any;
+use std::panic::{self, AssertUnwindSafe};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, OnceLock, mpsc};
+use std::sync::{Arc, mpsc};
 use std::thread::{self, JoinHandle, ThreadId};
 
 pub(crate) type Opener = Box<dyn FnOnce() -> Result<Connection> + Send>;
@@ -23,6 +23,50 @@ pub(crate) enum Runner {
     Shared { key: u64 },
 }
 
+/// The thread a Worker's calls run on: a call made from there could never run (it would wait
+/// for itself), so it is refused.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Home {
+    Thread(ThreadId),
+    SqliteThread,
+}
+
+impl Home {
+    pub(crate) fn is_current_thread(self) -> bool {
+        match self {
+            Home::Thread(id) => id == thread::current().id(),
+            Home::SqliteThread => on_the_sqlite_thread(),
+        }
+    }
+}
+
+/// How opening the connection ended, as sent back to `build()`.
+enum Opened {
+    Ok,
+    Failed(Error),
+    Panicked(Box<dyn Any + Send>),
+}
+
+impl Opened {
+    /// Runs `open` (the user's `on_open` included), catching a panic.
+    fn run(open: Opener) -> (Opened, Option<Connection>) {
+        match panic::catch_unwind(AssertUnwindSafe(open)) {
+            Ok(Ok(conn)) => (Opened::Ok, Some(conn)),
+            Ok(Err(error)) => (Opened::Failed(error), None),
+            Err(payload) => (Opened::Panicked(payload), None),
+        }
+    }
+
+    /// The outcome for the caller of `build()`: an `on_open` panic resumes there.
+    fn into_result(self) -> Result<()> {
+        match self {
+            Opened::Ok => Ok(()),
+            Opened::Failed(error) => Err(error),
+            Opened::Panicked(payload) => panic::resume_unwind(payload),
+        }
+    }
+}
+
 impl Runner {
     /// Opens the connection where the calls will run and starts serving `queue`.
     pub(crate) fn start(queue: &Arc<Queue>, open: Opener) -> Result<Runner> {
@@ -30,6 +74,13 @@ impl Runner {
             start_shared(open)
         } else {
             start_dedicated(queue, open)
+        }
+    }
+
+    pub(crate) fn home(&self) -> Home {
+        match self {
+            Runner::Dedicated { id, .. } => Home::Thread(*id),
+            Runner::Shared { .. } => Home::SqliteThread,
         }
     }
 
@@ -48,8 +99,8 @@ impl Runner {
             Runner::Shared { key } => {
                 let key = *key;
                 let (closed_tx, closed_rx) = mpsc::sync_channel(1);
-                sqlite_thread().submit(Box::new(move || {
-                    let conn = CONNECTIONS.with(|c| c.borrow_mut().remove(&key));
+                sqlite_thread::get().submit(Box::new(move || {
+                    let conn = sqlite_thread::with_connections(|c| c.remove(&key));
                     drop(conn);
                     let _ = closed_tx.send(());
                 }));
@@ -88,108 +139,57 @@ fn start_dedicated(queue: &Arc<Queue>, open: Opener) -> Result<Runner> {
     let thread = thread::Builder::new()
         .name("lite3-worker".into())
         .spawn(move || {
-            let mut conn = match open() {
-                Ok(conn) => conn,
-                Err(error) => {
-                    let _ = opened_tx.send(Err(error));
-                    return;
-                }
-            };
-            let _ = opened_tx.send(Ok(()));
+            let (opened, conn) = Opened::run(open);
+            let _ = opened_tx.send(opened);
+            let Some(mut conn) = conn else { return };
             while let Some(job) = queue.pop() {
-                job(Some(&mut conn));
+                // A job reports its own panics to its caller; anything escaping it must not
+                // end the thread that every later call needs.
+                let _ = panic::catch_unwind(AssertUnwindSafe(|| job(Some(&mut conn))));
             }
         })
-        .map_err(crate::Error::WorkerSpawn)?;
+        .map_err(Error::WorkerSpawn)?;
     let id = thread.thread().id();
-    match opened_rx.recv() {
-        Ok(Ok(())) => Ok(Runner::Dedicated {
-            thread: Some(thread),
-            id,
-        }),
-        Ok(Err(error)) => {
-            let _ = thread.join();
-            Err(error)
-        }
-        Err(_) => {
-            let _ = thread.join();
-            Err(crate::Error::WorkerClosed)
-        }
+    let opened = opened_rx
+        .recv()
+        .unwrap_or(Opened::Failed(Error::WorkerClosed));
+    let mut thread = Some(thread);
+    if !matches!(opened, Opened::Ok) {
+        // The thread ends right after reporting a failure; join it before answering.
+        thread.take().map(JoinHandle::join);
     }
-}
-
-thread_local! {
-    /// The shared SQLite thread's connections, one per Worker, keyed by Worker.
-    static CONNECTIONS: RefCell<HashMap<u64, Connection>> = RefCell::new(HashMap::new());
+    opened.into_result()?;
+    Ok(Runner::Dedicated { thread, id })
 }
 
 fn start_shared(open: Opener) -> Result<Runner> {
+    // Opening is a task of the SQLite thread: waiting for it there would wait forever.
+    if on_the_sqlite_thread() {
+        return Err(Error::WorkerReentry);
+    }
     static NEXT_KEY: AtomicU64 = AtomicU64::new(1);
     let key = NEXT_KEY.fetch_add(1, Ordering::Relaxed);
     let (opened_tx, opened_rx) = mpsc::sync_channel(1);
-    sqlite_thread().submit(Box::new(move || {
-        let result = open().map(|conn| {
-            CONNECTIONS.with(|c| c.borrow_mut().insert(key, conn));
-        });
-        let _ = opened_tx.send(result);
+    sqlite_thread::get().submit(Box::new(move || {
+        let (opened, conn) = Opened::run(open);
+        if let Some(conn) = conn {
+            sqlite_thread::with_connections(|c| c.insert(key, conn));
+        }
+        let _ = opened_tx.send(opened);
     }));
-    opened_rx.recv().map_err(|_| crate::Error::WorkerClosed)??;
+    opened_rx
+        .recv()
+        .map_err(|_| Error::WorkerClosed)?
+        .into_result()?;
     Ok(Runner::Shared { key })
 }
 
 /// Has the SQLite thread run the next job of Worker `key`'s queue.
 fn run_one_later(key: u64, queue: &Arc<Queue>) {
     let queue = Arc::clone(queue);
-    sqlite_thread().submit(Box::new(move || {
+    sqlite_thread::get().submit(Box::new(move || {
         if let Some(job) = queue.try_pop() {
-            CONNECTIONS.with(|c| {
-                let mut connections = c.borrow_mut();
-                job(connections.get_mut(&key));
-            });
+            sqlite_thread::with_connections(|c| job(c.get_mut(&key)));
         }
     }));
-}
-
-type Task = Box<dyn FnOnce() + Send>;
-
-/// The process-wide thread that makes every call into a single-threaded SQLite.
-struct SqliteThread {
-    tasks: Mutex<VecDeque<Task>>,
-    ready: Condvar,
-}
-
-impl SqliteThread {
-    fn submit(&self, task: Task) {
-        self.tasks.lock().push_back(task);
-        self.ready.notify_one();
-    }
-}
-
-fn sqlite_thread() -> &'static SqliteThread {
-    static THREAD: OnceLock<&'static SqliteThread> = OnceLock::new();
-    THREAD.get_or_init(|| {
-        let shared: &'static SqliteThread = Box::leak(Box::new(SqliteThread {
-            tasks: Mutex::new(VecDeque::new()),
-            ready: Condvar::new(),
-        }));
-        thread::Builder::new()
-            .name("lite3-sqlite".into())
-            .spawn(move || {
-                become_the_sqlite_thread();
-                loop {
-                    let task = {
-                        let mut tasks = shared.tasks.lock();
-                        loop {
-                            if let Some(task) = tasks.pop_front() {
-                                break task;
-                            }
-                            shared.ready.wait(&mut tasks);
-                        }
-                    };
-                    task();
-                }
-            })
-            .expect("cannot start lite3's SQLite thread");
-        shared
-    })
 }

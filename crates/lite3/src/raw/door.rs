@@ -1,0 +1,201 @@
+//! The door into C: the one way every SQLite call of a connection goes in and comes out.
+//!
+//! Going in, [`RawConnection::enter`] refuses the call when the connection must not touch SQLite
+//! now: it was inherited by a forked child, the linked SQLite is single-threaded and this is not
+//! the SQLite thread, or SQLite has already rolled back the transaction a lite3 guard is holding
+//! open. Coming out, [`RawConnection::failure`] captures SQLite's error while the handle is still
+//! exclusively ours, remembers what the failure means for the connection (fatal for a pool, or a
+//! transaction SQLite rolled back on its own), and resumes a panic a callback parked during the
+//! call (dropping it instead while the thread is already unwinding, since a second panic would
+//! abort). New entry points (functions, hooks, backup, blob, VFS) use [`RawConnection::call`] or
+//! these two halves; none places the protocol by hand.
+//!
+//! Calls that only read fields of the handle (`sqlite3_changes64`, `sqlite3_get_autocommit`,
+//! `sqlite3_last_insert_rowid`, limits and status) touch no file and no global state, so they
+//! skip the checks; a refused connection answers them harmlessly.
+
+use super::callback;
+use super::connection::RawConnection;
+use super::{fork, sqlite_thread};
+use crate::error::SqliteError;
+use crate::{Error, Result, ffi};
+use std::cell::Cell;
+use std::ffi::c_int;
+
+/// What the door knows about one connection.
+pub(crate) struct Door {
+    /// The library has no mutexes (SQLITE_THREADSAFE=0): only the SQLite thread may use it.
+    pinned_to_sqlite_thread: bool,
+    /// The process generation the connection was opened in (see [`fork`]).
+    generation: u32,
+    /// lite3 transaction guards (`Transaction`, `Savepoint`) alive on this connection.
+    guards: Cell<u32>,
+    /// SQLite rolled back the transaction the guards hold; nothing may run until they are gone.
+    rolled_back: Cell<bool>,
+    /// A failure that leaves the connection suspect (I/O error, corruption, misuse) was seen.
+    failed_fatally: Cell<bool>,
+}
+
+impl Door {
+    /// The door of a connection being opened on this thread, in this process.
+    pub(crate) fn new() -> Result<Self> {
+        let pinned_to_sqlite_thread = sqlite_thread::library_is_single_threaded();
+        if pinned_to_sqlite_thread && !sqlite_thread::on_the_sqlite_thread() {
+            return Err(Error::SingleThreaded);
+        }
+        Ok(Self {
+            pinned_to_sqlite_thread,
+            generation: fork::generation_for_new_connection(),
+            guards: Cell::new(0),
+            rolled_back: Cell::new(false),
+            failed_fatally: Cell::new(false),
+        })
+    }
+}
+
+impl RawConnection {
+    /// Refuses a call into SQLite that must not happen now; one branch when all is well.
+    #[inline(always)]
+    pub(crate) fn enter(&self) -> Result<()> {
+        let door = self.door();
+        if door.pinned_to_sqlite_thread
+            | door.rolled_back.get()
+            | (door.generation != fork::current())
+        {
+            return self.refusal().map_or(Ok(()), Err);
+        }
+        Ok(())
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn refusal(&self) -> Option<Error> {
+        let door = self.door();
+        if door.generation != fork::current() {
+            Some(Error::Forked)
+        } else if door.pinned_to_sqlite_thread && !sqlite_thread::on_the_sqlite_thread() {
+            Some(Error::SingleThreaded)
+        } else if door.rolled_back.get() {
+            Some(Error::TransactionRolledBack)
+        } else {
+            None
+        }
+    }
+
+    /// One SQLite call on the handle, through the door: refused first if it must not happen,
+    /// and a failing return code becomes the captured error.
+    #[inline]
+    pub(crate) fn call(&self, f: impl FnOnce(*mut ffi::sqlite3) -> c_int) -> Result<()> {
+        self.enter()?;
+        let rc = f(self.as_ptr());
+        self.check(rc)
+    }
+
+    /// Turns an SQLite return code into a `Result`.
+    #[inline]
+    pub(crate) fn check(&self, rc: c_int) -> Result<()> {
+        if rc == ffi::SQLITE_OK {
+            Ok(())
+        } else {
+            Err(self.error(rc))
+        }
+    }
+
+    /// The error for `rc`, just returned by a call on this connection.
+    // Inline, with the work out of line: the caller then sees which variant it gets, so the
+    // optimiser knows the result is no `Ok` and keeps the success path's values in registers.
+    #[inline]
+    pub(crate) fn error(&self, rc: c_int) -> Error {
+        Error::Sqlite(self.failure(rc, None))
+    }
+
+    /// Coming out of a call that failed with `rc`: reads SQLite's error first (nothing else has
+    /// touched the handle since), remembers what the failure means, resets `failed_statement`
+    /// (the statement whose step failed), then resumes a panic parked by a callback during the
+    /// call, which takes precedence over the error.
+    #[cold]
+    #[inline(never)]
+    pub(crate) fn failure(
+        &self,
+        rc: c_int,
+        failed_statement: Option<*mut ffi::sqlite3_stmt>,
+    ) -> SqliteError {
+        // SAFETY: the handle is open and used by this thread only (RawConnection is not Sync),
+        // and `rc` is the result of the call just made on it.
+        let error = unsafe { super::error::from_handle(self.as_ptr(), rc) };
+        let door = self.door();
+        if matches!(
+            rc & 0xff,
+            ffi::SQLITE_IOERR | ffi::SQLITE_CORRUPT | ffi::SQLITE_NOTADB | ffi::SQLITE_MISUSE
+        ) {
+            door.failed_fatally.set(true);
+        }
+        if let Some(stmt) = failed_statement {
+            // SAFETY: `stmt` is a live statement of this connection (the caller's own).
+            unsafe { ffi::sqlite3_reset(stmt) };
+        }
+        // After an interrupt, SQLITE_FULL, an I/O error, out of memory or some BUSY cases SQLite
+        // rolls the whole transaction back on its own. A guard still thinks it is open, and the
+        // next statement would run (and commit) in autocommit mode: mark it dead instead.
+        if door.guards.get() > 0 && self.is_autocommit() {
+            door.rolled_back.set(true);
+        }
+        callback::resume_parked_panic_unless_unwinding();
+        error
+    }
+
+    /// Coming out of a call that succeeded: a callback may still have panicked (a profiler sees
+    /// every statement finish); that panic resumes now, unless the thread is already unwinding.
+    #[inline(always)]
+    pub(crate) fn succeeded(&self) {
+        callback::resume_parked_panic_unless_unwinding();
+    }
+
+    /// A transaction guard began on this connection.
+    pub(crate) fn guard_opened(&self) {
+        let guards = &self.door().guards;
+        guards.set(guards.get().saturating_add(1));
+    }
+
+    /// A transaction guard ended; when the last one goes, a rolled-back transaction is
+    /// forgotten and the connection is usable again.
+    pub(crate) fn guard_closed(&self) {
+        let door = self.door();
+        let left = door.guards.get().saturating_sub(1);
+        door.guards.set(left);
+        if left == 0 {
+            door.rolled_back.set(false);
+        }
+    }
+
+    /// Whether SQLite rolled back the transaction the guards hold.
+    pub(crate) fn transaction_rolled_back(&self) -> bool {
+        self.door().rolled_back.get()
+    }
+
+    /// Forgets every guard: for a connection handed to its next user, when no guard of the last
+    /// user can be alive (a leaked one, e.g. `mem::forget`, must not bind the next user).
+    pub(crate) fn forget_guards(&self) {
+        let door = self.door();
+        door.guards.set(0);
+        door.rolled_back.set(false);
+    }
+
+    /// Whether an I/O error, corruption or misuse was reported on this connection.
+    #[cfg_attr(
+        feature = "single-thread",
+        allow(
+            dead_code,
+            reason = "used by the pool, left out of single-threaded builds"
+        )
+    )]
+    pub(crate) fn failed_fatally(&self) -> bool {
+        self.door().failed_fatally.get()
+    }
+
+    /// Whether this process is a child forked after the connection was opened: then it must not
+    /// even be closed (closing may roll back or checkpoint the parent's files); it is leaked.
+    pub(crate) fn inherited_by_fork(&self) -> bool {
+        self.door().generation != fork::current()
+    }
+}

@@ -1,0 +1,199 @@
+//! Transaction and Savepoint guards when SQLite itself ends the transaction: after SQLite rolls
+//! back on its own (an interrupted write here, made deterministic by a function that interrupts
+//! its own connection), nothing more can run, or commit, through the guard.
+
+use lite3::{Connection, Error, ErrorCode, FunctionFlags};
+use std::panic::{AssertUnwindSafe, catch_unwind};
+
+/// A connection with table `t(x)` and a function `interrupt_me()` that interrupts whatever
+/// statement calls it.
+fn connection() -> Connection {
+    let conn = Connection::open_in_memory().unwrap();
+    conn.execute_batch("CREATE TABLE t(x)").unwrap();
+    let handle = conn.interrupt_handle();
+    conn.create_scalar_function("interrupt_me", 0, FunctionFlags::empty(), move |_| {
+        handle.interrupt();
+        Ok(0)
+    })
+    .unwrap();
+    conn
+}
+
+/// A write that SQLite interrupts; inside an explicit transaction SQLite then rolls the whole
+/// transaction back.
+const INTERRUPTED_WRITE: &str = "WITH RECURSIVE c(v) AS (SELECT 1 UNION ALL SELECT v + 1 FROM c \
+     WHERE v < 100000) INSERT INTO t SELECT interrupt_me() + v FROM c";
+
+fn rows(conn: &Connection) -> i64 {
+    conn.query_row("SELECT count(*) FROM t", (), |r| r.get(0))
+        .unwrap()
+}
+
+fn interrupted(result: lite3::Result<usize>) {
+    let err = result.unwrap_err();
+    assert_eq!(err.sqlite_code(), Some(ErrorCode::Interrupt), "{err}");
+}
+
+#[test]
+fn a_transaction_sqlite_rolled_back_refuses_every_later_statement_and_its_commit() {
+    let mut conn = connection();
+    let tx = conn.transaction().unwrap();
+    tx.execute("INSERT INTO t VALUES (1)", ()).unwrap();
+    interrupted(tx.execute(INTERRUPTED_WRITE, ()));
+    assert!(tx.is_autocommit(), "SQLite rolled the transaction back");
+
+    // Before the fix this insert ran in autocommit mode and was committed at once.
+    let err = tx.execute("INSERT INTO t VALUES (2)", ()).unwrap_err();
+    assert!(matches!(err, Error::TransactionRolledBack), "{err}");
+    let err = tx.execute_batch("INSERT INTO t VALUES (3)").unwrap_err();
+    assert!(matches!(err, Error::TransactionRolledBack), "{err}");
+    let err = tx
+        .query_row("SELECT count(*) FROM t", (), |r| r.get::<_, i64>(0))
+        .unwrap_err();
+    assert!(matches!(err, Error::TransactionRolledBack), "{err}");
+    let err = tx.commit().unwrap_err();
+    assert!(matches!(err, Error::TransactionRolledBack), "{err}");
+    assert!(err.to_string().contains("rolled back by SQLite"), "{err}");
+
+    assert_eq!(
+        rows(&conn),
+        0,
+        "nothing of the transaction, nor after it, was committed"
+    );
+    // The guard is gone: the connection works again.
+    conn.execute("INSERT INTO t VALUES (4)", ()).unwrap();
+    assert_eq!(rows(&conn), 1);
+}
+
+#[test]
+fn a_statement_prepared_before_the_rollback_cannot_run_after_it() {
+    let mut conn = connection();
+    let tx = conn.transaction().unwrap();
+    let mut insert = tx.prepare("INSERT INTO t VALUES (?1)").unwrap();
+    insert.execute((1,)).unwrap();
+    interrupted(tx.execute(INTERRUPTED_WRITE, ()));
+    let err = insert.execute((2,)).unwrap_err();
+    assert!(matches!(err, Error::TransactionRolledBack), "{err}");
+    let err = tx.prepare("SELECT x FROM t").unwrap_err();
+    assert!(matches!(err, Error::TransactionRolledBack), "{err}");
+    drop(insert);
+    let err = tx.rollback().unwrap_err();
+    assert!(matches!(err, Error::TransactionRolledBack), "{err}");
+    assert_eq!(rows(&conn), 0);
+}
+
+#[test]
+fn a_savepoint_inside_a_rolled_back_transaction_is_dead_too() {
+    let mut conn = connection();
+    let mut tx = conn.transaction().unwrap();
+    tx.execute("INSERT INTO t VALUES (1)", ()).unwrap();
+    {
+        let sp = tx.savepoint().unwrap();
+        sp.execute("INSERT INTO t VALUES (2)", ()).unwrap();
+        interrupted(sp.execute(INTERRUPTED_WRITE, ()));
+        let err = sp.execute("INSERT INTO t VALUES (3)", ()).unwrap_err();
+        assert!(matches!(err, Error::TransactionRolledBack), "{err}");
+        let err = sp.commit().unwrap_err();
+        assert!(matches!(err, Error::TransactionRolledBack), "{err}");
+    }
+    // The savepoint is gone, the transaction it was in stays dead.
+    let err = tx.execute("INSERT INTO t VALUES (4)", ()).unwrap_err();
+    assert!(matches!(err, Error::TransactionRolledBack), "{err}");
+    assert!(matches!(tx.commit(), Err(Error::TransactionRolledBack)));
+    assert_eq!(rows(&conn), 0);
+}
+
+#[test]
+fn a_savepoint_used_as_the_transaction_stays_dead_after_sqlite_rolls_it_back() {
+    let mut conn = connection();
+    let sp = conn.savepoint().unwrap();
+    sp.execute("INSERT INTO t VALUES (1)", ()).unwrap();
+    interrupted(sp.execute(INTERRUPTED_WRITE, ()));
+    assert!(matches!(
+        sp.execute("INSERT INTO t VALUES (2)", ()),
+        Err(Error::TransactionRolledBack)
+    ));
+    assert!(matches!(sp.commit(), Err(Error::TransactionRolledBack)));
+    assert_eq!(rows(&conn), 0);
+}
+
+#[test]
+fn an_error_that_undoes_one_statement_leaves_the_transaction_alive() {
+    let mut conn = connection();
+    conn.execute_batch("CREATE TABLE u(x UNIQUE); INSERT INTO u VALUES (1)")
+        .unwrap();
+    let tx = conn.transaction().unwrap();
+    tx.execute("INSERT INTO t VALUES (1)", ()).unwrap();
+    let err = tx.execute("INSERT INTO u VALUES (1)", ()).unwrap_err();
+    assert_eq!(err.sqlite_code(), Some(ErrorCode::Constraint));
+    tx.execute("INSERT INTO t VALUES (2)", ()).unwrap();
+    tx.commit().unwrap();
+    assert_eq!(rows(&conn), 2);
+}
+
+#[test]
+fn statements_lite3_writes_itself_fail_with_sqlite_errors_not_batch_errors() {
+    let mut conn = connection();
+    conn.execute_batch("BEGIN").unwrap();
+    let err = conn.transaction().unwrap_err();
+    assert!(matches!(err, Error::Sqlite(_)), "{err:?}");
+    assert_eq!(
+        err.to_string(),
+        "cannot start a transaction within a transaction"
+    );
+    conn.execute_batch("ROLLBACK").unwrap();
+
+    let tx = conn.transaction().unwrap();
+    tx.execute_batch("COMMIT").unwrap(); // ended by hand through the guard
+    let err = tx.commit().unwrap_err();
+    assert!(matches!(err, Error::Sqlite(_)), "{err:?}");
+}
+
+#[test]
+fn a_transaction_dropped_while_unwinding_survives_a_panicking_profiler() {
+    let mut conn = connection();
+    conn.profile(Some(|sql: &str, _| {
+        if sql == "ROLLBACK" {
+            panic!("profiler panics on ROLLBACK");
+        }
+    }))
+    .unwrap();
+    // Before the fix the profiler's panic resumed inside the unwinding drop: an abort.
+    let caught = catch_unwind(AssertUnwindSafe(|| {
+        let tx = conn.transaction().unwrap();
+        tx.execute("INSERT INTO t VALUES (1)", ()).unwrap();
+        panic!("the application's own panic");
+    }))
+    .unwrap_err();
+    assert_eq!(
+        caught.downcast_ref::<&str>(),
+        Some(&"the application's own panic")
+    );
+    assert!(conn.is_autocommit());
+    assert_eq!(rows(&conn), 0);
+}
+
+#[test]
+fn a_profiler_panicking_in_a_plain_drop_resumes_in_the_dropper_and_the_rollback_happened() {
+    let mut conn = connection();
+    conn.profile(Some(|sql: &str, _| {
+        if sql == "ROLLBACK" {
+            panic!("profiler panics on ROLLBACK");
+        }
+    }))
+    .unwrap();
+    let caught = catch_unwind(AssertUnwindSafe(|| {
+        let tx = conn.transaction().unwrap();
+        tx.execute("INSERT INTO t VALUES (1)", ()).unwrap();
+        drop(tx);
+    }))
+    .unwrap_err();
+    assert_eq!(
+        caught.downcast_ref::<&str>(),
+        Some(&"profiler panics on ROLLBACK")
+    );
+    conn.profile(None::<fn(&str, std::time::Duration)>).unwrap();
+    assert!(conn.is_autocommit());
+    assert_eq!(rows(&conn), 0);
+    conn.transaction().unwrap().commit().unwrap();
+}
