@@ -55,6 +55,48 @@ fn round(i: i64) -> lite3::Result<()> {
     let worker = Worker::open_in_memory()?;
     let n: i64 = worker.call(|conn| conn.query_row("SELECT 40 + 2", (), |r| r.get(0)))?;
     assert_eq!(n, 42);
+    failure_paths(&worker)?;
+    Ok(())
+}
+
+/// The failure rules' own paths: a transaction SQLite rolled back (refused statements, a
+/// refused commit), a Worker call that left a transaction open, a re-entrant Worker call, and a
+/// panicking `on_open`.
+fn failure_paths(worker: &Worker) -> lite3::Result<()> {
+    let mut conn = Connection::open_in_memory()?;
+    conn.execute_batch("CREATE TABLE t(x)")?;
+    let handle = conn.interrupt_handle();
+    conn.create_scalar_function("interrupt_me", 0, FunctionFlags::empty(), move |_| {
+        handle.interrupt();
+        Ok(0)
+    })?;
+    let tx = conn.transaction()?;
+    let mut insert = tx.prepare("INSERT INTO t VALUES (?1)")?;
+    insert.execute(("kept until the rollback",))?;
+    let interrupted = tx.execute(
+        "WITH RECURSIVE c(v) AS (SELECT 1 UNION ALL SELECT v + 1 FROM c WHERE v < 10000) \
+         INSERT INTO t SELECT interrupt_me() + v FROM c",
+        (),
+    );
+    assert!(interrupted.is_err());
+    assert!(insert.execute(("refused",)).is_err());
+    drop(insert);
+    assert!(tx.commit().is_err());
+
+    let left_open = worker.call(|conn| conn.execute_batch("BEGIN; SELECT 1;"));
+    assert!(matches!(
+        left_open,
+        Err(lite3::Error::TransactionLeftOpen { .. })
+    ));
+    let inner = worker.clone();
+    let nested = worker.call(move |_| Ok(inner.call(|_| Ok(())).is_err()))?;
+    assert!(nested);
+    let panicked = catch_unwind(|| {
+        Worker::builder(":memory:")
+            .on_open(|_| panic!("on_open"))
+            .build()
+    });
+    assert!(panicked.is_err());
     Ok(())
 }
 

@@ -3,8 +3,8 @@
 use crate::cache::{CachedStatement, DEFAULT_CAPACITY, StatementCache};
 use crate::interrupt::InterruptHandle;
 use crate::params::Params;
-use crate::raw::callback::BoxedCallback;
-use crate::raw::{RawConnection, RawStatement, function};
+use crate::raw::callback::{self, BoxedCallback};
+use crate::raw::{RawConnection, RawStatement};
 use crate::rows::Row;
 use crate::sql_text::{check_no_nul, skip_blank};
 use crate::statement::Statement;
@@ -424,7 +424,7 @@ impl Connection {
     where
         F: FnMut(u32) -> bool + Send + 'static,
     {
-        let owner = function::set_busy_handler(&self.raw, handler)?;
+        let owner = callback::set_busy_handler(&self.raw, handler)?;
         // The old closure is no longer registered, so it can be freed.
         self.busy_handler.replace(owner);
         Ok(())

@@ -72,6 +72,7 @@
 #![deny(unsafe_code)]
 #![warn(missing_docs)]
 
+mod binder;
 mod cache;
 mod connection;
 mod error;

@@ -1,9 +1,8 @@
 //! [`Params`]: the parameters of a statement, as a tuple, an array, a slice or named pairs.
 
-use crate::raw::statement::Lifetime;
-use crate::statement::Statement;
+use crate::Result;
+use crate::binder::Binder;
 use crate::types::ToSql;
-use crate::{Error, Result};
 use std::cell::RefCell;
 
 mod sealed {
@@ -29,28 +28,16 @@ mod sealed {
 /// # Ok::<(), lite3::Error>(())
 /// ```
 pub trait Params: sealed::Sealed {
-    /// Binds every parameter; returns whether a text or blob was bound without a copy. Takes
-    /// `&self`: with `Lifetime::Static`, SQLite points into these values, so the caller keeps
-    /// them alive (and unmoved) until the statement is reset and its bindings cleared.
+    /// Hands every parameter to `binder`, which checks the count and binds them.
     #[doc(hidden)]
-    fn __bind(&self, stmt: &Statement<'_>, lifetime: Lifetime) -> Result<bool>;
-}
-
-fn check_count(stmt: &Statement<'_>, given: usize) -> Result<()> {
-    let expected = stmt.parameter_count();
-    if expected == given {
-        Ok(())
-    } else {
-        Err(Error::ParameterCount { expected, given })
-    }
+    fn __bind(&self, binder: &mut Binder<'_>) -> Result<()>;
 }
 
 impl sealed::Sealed for () {}
 impl Params for () {
     #[inline]
-    fn __bind(&self, stmt: &Statement<'_>, _: Lifetime) -> Result<bool> {
-        check_count(stmt, 0)?;
-        Ok(false)
+    fn __bind(&self, binder: &mut Binder<'_>) -> Result<()> {
+        binder.check_count(0)
     }
 }
 
@@ -59,11 +46,10 @@ macro_rules! tuple_params {
         impl<$($t: ToSql),+> sealed::Sealed for ($($t,)+) {}
         impl<$($t: ToSql),+> Params for ($($t,)+) {
             #[inline]
-            fn __bind(&self, stmt: &Statement<'_>, lifetime: Lifetime) -> Result<bool> {
-                check_count(stmt, $count)?;
-                let mut borrowed = false;
-                $( borrowed |= stmt.bind_value($field + 1, &self.$field, lifetime)?; )+
-                Ok(borrowed)
+            fn __bind(&self, binder: &mut Binder<'_>) -> Result<()> {
+                binder.check_count($count)?;
+                $( binder.bind($field + 1, &self.$field)?; )+
+                Ok(())
             }
         }
     };
@@ -85,74 +71,62 @@ tuple_params!(14: 0 A, 1 B, 2 C, 3 D, 4 E, 5 F, 6 G, 7 H, 8 I, 9 J, 10 K, 11 L, 
 tuple_params!(15: 0 A, 1 B, 2 C, 3 D, 4 E, 5 F, 6 G, 7 H, 8 I, 9 J, 10 K, 11 L, 12 M, 13 N, 14 O);
 tuple_params!(16: 0 A, 1 B, 2 C, 3 D, 4 E, 5 F, 6 G, 7 H, 8 I, 9 J, 10 K, 11 L, 12 M, 13 N, 14 O, 15 P);
 
-fn bind_positional<T: ToSql + ?Sized>(
-    stmt: &Statement<'_>,
-    values: &[&T],
-    lifetime: Lifetime,
-) -> Result<bool> {
-    check_count(stmt, values.len())?;
-    let mut borrowed = false;
+fn bind_positional<T: ToSql + ?Sized>(binder: &mut Binder<'_>, values: &[&T]) -> Result<()> {
+    binder.check_count(values.len())?;
     for (i, value) in values.iter().enumerate() {
-        borrowed |= stmt.bind_value(i + 1, value, lifetime)?;
+        binder.bind(i + 1, value)?;
     }
-    Ok(borrowed)
+    Ok(())
 }
 
 impl sealed::Sealed for &[&dyn ToSql] {}
 impl Params for &[&dyn ToSql] {
-    fn __bind(&self, stmt: &Statement<'_>, lifetime: Lifetime) -> Result<bool> {
-        bind_positional(stmt, self, lifetime)
+    fn __bind(&self, binder: &mut Binder<'_>) -> Result<()> {
+        bind_positional(binder, self)
     }
 }
 
 impl<const N: usize> sealed::Sealed for [&dyn ToSql; N] {}
 impl<const N: usize> Params for [&dyn ToSql; N] {
-    fn __bind(&self, stmt: &Statement<'_>, lifetime: Lifetime) -> Result<bool> {
-        bind_positional(stmt, self, lifetime)
+    fn __bind(&self, binder: &mut Binder<'_>) -> Result<()> {
+        bind_positional(binder, self)
     }
 }
 
 impl<const N: usize> sealed::Sealed for &[&dyn ToSql; N] {}
 impl<const N: usize> Params for &[&dyn ToSql; N] {
-    fn __bind(&self, stmt: &Statement<'_>, lifetime: Lifetime) -> Result<bool> {
-        bind_positional(stmt, *self, lifetime)
+    fn __bind(&self, binder: &mut Binder<'_>) -> Result<()> {
+        bind_positional(binder, *self)
     }
 }
 
-fn bind_named(
-    stmt: &Statement<'_>,
-    pairs: &[(&str, &dyn ToSql)],
-    lifetime: Lifetime,
-) -> Result<bool> {
-    check_count(stmt, pairs.len())?;
-    let mut borrowed = false;
+fn bind_named(binder: &mut Binder<'_>, pairs: &[(&str, &dyn ToSql)]) -> Result<()> {
+    binder.check_count(pairs.len())?;
     for (name, value) in pairs {
-        let index = stmt
-            .parameter_index(name)?
-            .ok_or_else(|| Error::UnknownParameter((*name).to_owned()))?;
-        borrowed |= stmt.bind_value(index, value, lifetime)?;
+        let index = binder.index_of(name)?;
+        binder.bind(index, value)?;
     }
-    Ok(borrowed)
+    Ok(())
 }
 
 impl sealed::Sealed for &[(&str, &dyn ToSql)] {}
 impl Params for &[(&str, &dyn ToSql)] {
-    fn __bind(&self, stmt: &Statement<'_>, lifetime: Lifetime) -> Result<bool> {
-        bind_named(stmt, self, lifetime)
+    fn __bind(&self, binder: &mut Binder<'_>) -> Result<()> {
+        bind_named(binder, self)
     }
 }
 
 impl<const N: usize> sealed::Sealed for [(&str, &dyn ToSql); N] {}
 impl<const N: usize> Params for [(&str, &dyn ToSql); N] {
-    fn __bind(&self, stmt: &Statement<'_>, lifetime: Lifetime) -> Result<bool> {
-        bind_named(stmt, self, lifetime)
+    fn __bind(&self, binder: &mut Binder<'_>) -> Result<()> {
+        bind_named(binder, self)
     }
 }
 
 impl<const N: usize> sealed::Sealed for &[(&str, &dyn ToSql); N] {}
 impl<const N: usize> Params for &[(&str, &dyn ToSql); N] {
-    fn __bind(&self, stmt: &Statement<'_>, lifetime: Lifetime) -> Result<bool> {
-        bind_named(stmt, *self, lifetime)
+    fn __bind(&self, binder: &mut Binder<'_>) -> Result<()> {
+        bind_named(binder, *self)
     }
 }
 
@@ -187,18 +161,17 @@ where
     I: IntoIterator,
     I::Item: ToSql,
 {
-    fn __bind(&self, stmt: &Statement<'_>, _: Lifetime) -> Result<bool> {
+    fn __bind(&self, binder: &mut Binder<'_>) -> Result<()> {
         let iter = self.0.borrow_mut().take().into_iter().flatten();
         let mut given = 0;
         for (i, value) in iter.enumerate() {
             given = i + 1;
-            if given <= stmt.parameter_count() {
+            if given <= binder.parameter_count() {
                 // The items are dropped as the loop goes on: SQLite must copy them.
-                stmt.bind_value(given, &value, Lifetime::Transient)?;
+                binder.bind_copy(given, &value)?;
             }
         }
-        check_count(stmt, given)?;
-        Ok(false)
+        binder.check_count(given)
     }
 }
 

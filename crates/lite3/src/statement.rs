@@ -1,13 +1,14 @@
 //! [`Statement`]: a prepared statement borrowing its connection.
 
+use crate::binder::Binder;
 use crate::connection::Connection;
 use crate::params::Params;
 use crate::raw::RawStatement;
 use crate::raw::statement::Lifetime;
 use crate::rows::{MappedRows, Row, Rows};
-use crate::types::{ToSql, ToSqlOutput, ValueRef};
+
 use crate::{Error, Result};
-use std::ffi::{CString, c_int};
+use std::ffi::CString;
 
 /// A prepared statement. It borrows its [`Connection`], so it cannot outlive it or move to
 /// another thread, and is finalised when dropped.
@@ -121,7 +122,7 @@ impl<'c> Statement<'c> {
         // points into stay valid until the bindings are cleared.
         let _guard = self.bind_borrowed(&params)?;
         let before = self.conn.raw().total_changes();
-        self.raw.step(self.conn.raw())?;
+        self.raw.start(self.conn.raw())?;
         // sqlite3_changes() keeps the last DML's count across DDL; only report it if this
         // statement changed something.
         let changed = self.conn.raw().total_changes() != before;
@@ -171,8 +172,10 @@ impl<'c> Statement<'c> {
     /// # Errors
     /// Parameter errors (SQLite failures show up in [`Rows::next`]).
     pub fn query<P: Params>(&mut self, params: P) -> Result<Rows<'_>> {
+        // Through the door once for the run: the rows' steps follow without a check.
+        self.conn.raw().enter()?;
         // No reset needed first: every call and every Rows resets the statement when it ends.
-        params.__bind(self, Lifetime::Transient)?;
+        params.__bind(&mut Binder::new(self, Lifetime::Transient))?;
         Ok(Rows::new(self))
     }
 
@@ -217,7 +220,7 @@ impl<'c> Statement<'c> {
         F: FnOnce(&Row<'_>) -> Result<T>,
     {
         let guard = self.bind_borrowed(&params)?;
-        if !self.raw.step(self.conn.raw())? {
+        if !self.raw.start(self.conn.raw())? {
             return Err(Error::QueryReturnedNoRows);
         }
         match f(&Row::new(self)) {
@@ -247,71 +250,25 @@ impl<'c> Statement<'c> {
     /// Parameter and SQLite errors.
     pub fn exists<P: Params>(&mut self, params: P) -> Result<bool> {
         let _guard = self.bind_borrowed(&params)?;
-        self.raw.step(self.conn.raw())
+        self.raw.start(self.conn.raw())
     }
 
     /// Binds `params` without copying, for steps that all happen before the guard drops; the
     /// caller keeps `params` alive until then.
+    // Always inlined: for a constant parameter tuple it folds to the binds themselves.
+    #[inline(always)]
     fn bind_borrowed<P: Params>(&self, params: &P) -> Result<ResetGuard<'_>> {
-        match params.__bind(self, Lifetime::Static) {
-            Ok(clear_bindings) => Ok(ResetGuard {
+        let mut binder = Binder::new(self, Lifetime::Static);
+        match params.__bind(&mut binder) {
+            Ok(()) => Ok(ResetGuard {
                 raw: &self.raw,
-                clear_bindings,
+                clear_bindings: binder.borrowed(),
             }),
             Err(error) => {
                 self.raw.clear_bindings();
                 Err(error)
             }
         }
-    }
-
-    /// Binds one value to the 1-based `index`; returns whether SQLite now points into `value`.
-    pub(crate) fn bind_value<T: ToSql + ?Sized>(
-        &self,
-        index: usize,
-        value: &T,
-        lifetime: Lifetime,
-    ) -> Result<bool> {
-        let output = value.to_sql()?;
-        // Values made by the conversion die right after binding: SQLite must copy them.
-        let (value, lifetime) = match &output {
-            ToSqlOutput::Borrowed(v) => (*v, lifetime),
-            ToSqlOutput::Owned(v) => (v.as_ref(), Lifetime::Transient),
-        };
-        // Callers bind indexes they checked against the parameter count (or got from SQLite).
-        debug_assert!(index >= 1 && index <= self.parameter_count());
-        let buffer = match value {
-            ValueRef::Text(b) | ValueRef::Blob(b) => {
-                self.check_length(value, b.len())?;
-                true
-            }
-            _ => false,
-        };
-        // `index <= count`, and SQLite's parameter count is a c_int.
-        let rc = self.raw.bind(index as c_int, value, lifetime);
-        // Dropped before the check, so no unwinding path needs it: the hot path keeps the
-        // converted value in registers.
-        drop(output);
-        self.conn.raw().check(rc)?;
-        Ok(buffer && lifetime == Lifetime::Static)
-    }
-
-    /// Rejects text and blobs SQLite would refuse, before calling it.
-    fn check_length(&self, value: ValueRef<'_>, len: usize) -> Result<()> {
-        let limit = self.conn.raw().length_limit() as usize;
-        if len > limit || len > c_int::MAX as usize {
-            let what = if matches!(value, ValueRef::Text(_)) {
-                "text value"
-            } else {
-                "blob value"
-            };
-            return Err(Error::TooBig {
-                what,
-                len,
-                limit: limit.min(c_int::MAX as usize),
-            });
-        }
-        Ok(())
     }
 
     /// Number of parameters (the largest index, counting `?NNN`).
@@ -359,7 +316,7 @@ impl<'c> Statement<'c> {
     /// ```
     #[must_use]
     pub fn parameter_name(&self, index: usize) -> Option<&str> {
-        self.raw.parameter_name(index)
+        self.raw.parameter_name(self.conn.raw(), index)
     }
 
     /// Number of result columns (0 for statements that return no rows).
@@ -377,6 +334,11 @@ impl<'c> Statement<'c> {
 
     /// Names of the result columns.
     ///
+    /// Names are UTF-8 in SQLite's API, but a database file can hold any bytes; one rule holds
+    /// for every name lite3 returns (column names, declared types, parameter names, and the
+    /// names in error messages): a name that is not valid UTF-8 comes back lossy, with U+FFFD
+    /// for each invalid sequence, never as an error, a panic or an empty string.
+    ///
     /// ```
     /// use lite3::Connection;
     ///
@@ -388,7 +350,7 @@ impl<'c> Statement<'c> {
     #[must_use]
     pub fn column_names(&self) -> Vec<&str> {
         (0..self.column_count())
-            .map(|i| self.raw.column_name(i).unwrap_or(""))
+            .map(|i| self.raw.column_name(self.conn.raw(), i).unwrap_or(""))
             .collect()
     }
 
@@ -403,12 +365,16 @@ impl<'c> Statement<'c> {
     /// ```
     ///
     /// # Errors
-    /// [`Error::InvalidColumn`] when `i` is out of range.
+    /// [`Error::InvalidColumn`] when `i` is out of range; an out-of-memory [`Error::Sqlite`] when
+    /// SQLite cannot allocate the name. A name that is not valid UTF-8 is no error: it comes
+    /// back lossy (see [`column_names`](Self::column_names)).
     pub fn column_name(&self, i: usize) -> Result<&str> {
         if i >= self.column_count() {
             return Err(Error::InvalidColumn(i.to_string()));
         }
-        Ok(self.raw.column_name(i).unwrap_or(""))
+        self.raw
+            .column_name(self.conn.raw(), i)
+            .ok_or_else(|| crate::raw::error::from_code(crate::ffi::SQLITE_NOMEM).into())
     }
 
     /// Index of the result column called `name` (ASCII case-insensitive, as SQL names are).
@@ -426,7 +392,7 @@ impl<'c> Statement<'c> {
         (0..self.column_count())
             .find(|&i| {
                 self.raw
-                    .column_name(i)
+                    .column_name(self.conn.raw(), i)
                     .is_some_and(|n| n.eq_ignore_ascii_case(name))
             })
             .ok_or_else(|| Error::InvalidColumn(format!("{name:?}")))
@@ -449,7 +415,7 @@ impl<'c> Statement<'c> {
         if i >= self.column_count() {
             return None;
         }
-        self.raw.column_decltype(i)
+        self.raw.column_decltype(self.conn.raw(), i)
     }
 
     /// The SQL this statement was prepared from.

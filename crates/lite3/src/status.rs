@@ -1,6 +1,6 @@
 //! Observability: per-connection and per-statement status counters, and statement profiling.
 
-use crate::raw::function;
+use crate::raw::callback;
 use crate::{Connection, Result, Statement, ffi};
 use std::time::Duration;
 
@@ -75,7 +75,7 @@ impl Connection {
     where
         F: FnMut(&str, Duration) + Send + 'static,
     {
-        let owner = function::set_profiler(self.raw(), profile)?;
+        let owner = callback::set_profiler(self.raw(), profile)?;
         // The old profiler is no longer registered, so it can be freed.
         self.replace_profiler(owner);
         Ok(())

@@ -417,3 +417,42 @@ fn constraint_failures_keep_earlier_data() {
     assert_eq!(e.message, "UNIQUE constraint failed: t.a");
     assert_eq!(rows(&conn), 1);
 }
+
+/// A database file can hold names that are not UTF-8 (SQLite does not check); lite3 returns them
+/// lossy, never as "" and never by panicking. The table is made through the raw handle, since
+/// lite3's own API only takes valid UTF-8 SQL.
+#[test]
+fn names_that_are_not_utf8_come_back_lossy_not_empty() {
+    let conn = Connection::open_in_memory().unwrap();
+    let sql = b"CREATE TABLE t(\"caf\xff\" \"T\xfeXT\", ok INTEGER)\0";
+    // SAFETY: the handle is open and used on this thread only; `sql` is NUL-terminated; no
+    // callback or error message is requested.
+    let rc = unsafe {
+        lite3::ffi::sqlite3_exec(
+            conn.handle(),
+            sql.as_ptr().cast(),
+            None,
+            std::ptr::null_mut(),
+            std::ptr::null_mut(),
+        )
+    };
+    assert_eq!(rc, lite3::ffi::SQLITE_OK);
+    conn.execute("INSERT INTO t VALUES ('x', 1)", ()).unwrap();
+    let stmt = conn.prepare("SELECT * FROM t").unwrap();
+    assert_eq!(stmt.column_names(), ["caf\u{fffd}", "ok"]);
+    assert_eq!(stmt.column_name(0).unwrap(), "caf\u{fffd}");
+    assert_eq!(stmt.column_decltype(0), Some("T\u{fffd}XT"));
+    // Asking again hands out the same copy rather than a new one each time.
+    assert!(std::ptr::eq(
+        stmt.column_name(0).unwrap(),
+        stmt.column_name(0).unwrap()
+    ));
+    let err = conn
+        .query_row("SELECT * FROM t", (), |r| r.get::<_, i64>(0))
+        .unwrap_err();
+    assert!(err.to_string().contains("caf\u{fffd}"), "{err}");
+    let debug = conn
+        .query_row("SELECT * FROM t", (), |r| Ok(format!("{r:?}")))
+        .unwrap();
+    assert!(debug.contains("caf\u{fffd}"), "{debug}");
+}

@@ -1,67 +1,14 @@
-//! What every callback from SQLite into Rust shares: a panic must never cross the C frames.
-//! Trampolines run the user's closure under [`catch`]; a panic is parked in a thread-local and
-//! the trampoline reports failure to SQLite. When the SQLite call returns its error to lite3,
-//! [`resume_parked_panic`] resumes the panic in the caller's frame. Callbacks always run on the
-//! thread that made the SQLite call, so a thread-local connects the two.
+//! Callbacks SQLite keeps per connection (the busy handler, the statement profiler): the owner
+//! of each boxed closure, and the `extern "C"` trampolines SQLite calls. A trampoline runs the
+//! closure under [`catch`], so a panic is parked and resumes once the SQLite call returns (see
+//! [`super::door`]). The owner is kept by the connection until SQLite has let go of the closure
+//! (replaced, removed, or the connection closed), and only then dropped.
 
-use std::any::Any;
-use std::cell::Cell;
-use std::ffi::c_void;
+use super::RawConnection;
+use super::panic::catch;
+use crate::{Result, ffi};
+use std::ffi::{c_int, c_void};
 use std::panic::{self, AssertUnwindSafe};
-
-thread_local! {
-    static PARKED_PANIC: Cell<Option<Box<dyn Any + Send>>> = const { Cell::new(None) };
-    /// Whether PARKED_PANIC holds a payload: a flag without a destructor is the cheapest
-    /// thread-local to read on the hot paths that check it after every statement.
-    static HAS_PARKED_PANIC: Cell<bool> = const { Cell::new(false) };
-}
-
-/// Runs `f`; on panic parks the payload and returns `None`.
-pub(crate) fn catch<R>(f: impl FnOnce() -> R) -> Option<R> {
-    // AssertUnwindSafe: the panic is re-raised to the caller, who sees the closure's state exactly
-    // as a direct call that panicked would have left it.
-    match panic::catch_unwind(AssertUnwindSafe(f)) {
-        Ok(value) => Some(value),
-        Err(payload) => {
-            PARKED_PANIC.with(|slot| slot.set(Some(payload)));
-            HAS_PARKED_PANIC.with(|flag| flag.set(true));
-            None
-        }
-    }
-}
-
-#[cold]
-fn resume_now() {
-    if let Some(payload) = take_parked() {
-        panic::resume_unwind(payload);
-    }
-}
-
-fn take_parked() -> Option<Box<dyn Any + Send>> {
-    HAS_PARKED_PANIC.with(|flag| flag.set(false));
-    PARKED_PANIC.with(Cell::take)
-}
-
-/// Drops a user value whose `Drop` might panic, without letting the panic unwind further (used
-/// where SQLite or our own `Drop` frees a closure: nobody is there to receive the panic).
-pub(crate) fn drop_quietly<T>(value: T) {
-    let _ = panic::catch_unwind(AssertUnwindSafe(move || drop(value)));
-}
-
-/// Resumes a panic parked by a callback during the SQLite call that just returned. While the
-/// thread is already unwinding (lite3's cleanup in `Drop`: a rollback, a reset, a finalise, where
-/// SQLite reports finished statements to the profiler) a second panic would abort, so the parked
-/// one is dropped instead.
-#[inline]
-pub(crate) fn resume_parked_panic_unless_unwinding() {
-    if HAS_PARKED_PANIC.with(Cell::get) {
-        if std::thread::panicking() {
-            drop(take_parked());
-        } else {
-            resume_now();
-        }
-    }
-}
 
 /// A heap-allocated closure handed to SQLite as `void*`, freed when this owner drops. The owner
 /// must outlive SQLite's use of the pointer (unregister first, then drop).
@@ -104,4 +51,78 @@ impl std::fmt::Debug for BoxedCallback {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("BoxedCallback")
     }
+}
+
+/// Installs `handler` as the connection's busy handler and returns its owner, which the caller
+/// keeps until the handler is replaced or the connection is closed.
+pub(crate) fn set_busy_handler<F>(
+    conn: &RawConnection,
+    handler: Option<F>,
+) -> Result<Option<BoxedCallback>>
+where
+    F: FnMut(u32) -> bool + Send + 'static,
+{
+    let owner = handler.map(BoxedCallback::new);
+    let (callback, data): (Option<unsafe extern "C" fn(*mut c_void, c_int) -> c_int>, _) =
+        match &owner {
+            Some(owner) => (Some(busy::<F>), owner.as_ptr()),
+            None => (None, std::ptr::null_mut()),
+        };
+    // SAFETY: the connection is open; `data` is the Box<F> owned by `owner`, which the caller
+    // keeps alive while it is registered.
+    conn.call(|db| unsafe { ffi::sqlite3_busy_handler(db, callback, data) })?;
+    Ok(owner)
+}
+
+unsafe extern "C" fn busy<F: FnMut(u32) -> bool>(data: *mut c_void, count: c_int) -> c_int {
+    // SAFETY: `data` is the live Box<F> registered in `set_busy_handler`; SQLite calls the handler
+    // from the one thread using the connection, never re-entrantly, so this &mut is unique.
+    let f = unsafe { &mut *data.cast::<F>() };
+    // A panic stops the waiting (0): the statement fails with SQLITE_BUSY and the panic resumes.
+    catch(|| f(u32::try_from(count).unwrap_or(0))).map_or(0, c_int::from)
+}
+
+/// Installs `profile` as the connection's statement profiler (`SQLITE_TRACE_PROFILE`) and returns
+/// its owner, which the caller keeps while it is registered.
+pub(crate) fn set_profiler<F>(
+    conn: &RawConnection,
+    profile: Option<F>,
+) -> Result<Option<BoxedCallback>>
+where
+    F: FnMut(&str, std::time::Duration) + Send + 'static,
+{
+    let owner = profile.map(BoxedCallback::new);
+    type Trace = unsafe extern "C" fn(u32, *mut c_void, *mut c_void, *mut c_void) -> c_int;
+    let (mask, callback, data): (u32, Option<Trace>, _) = match &owner {
+        Some(owner) => (
+            ffi::SQLITE_TRACE_PROFILE as u32,
+            Some(profiled::<F>),
+            owner.as_ptr(),
+        ),
+        None => (0, None, std::ptr::null_mut()),
+    };
+    // SAFETY: the connection is open; `data` is the Box<F> owned by `owner`, kept alive by the
+    // caller while registered.
+    conn.call(|db| unsafe { ffi::sqlite3_trace_v2(db, mask, callback, data) })?;
+    Ok(owner)
+}
+
+unsafe extern "C" fn profiled<F: FnMut(&str, std::time::Duration)>(
+    _event: u32,
+    data: *mut c_void,
+    stmt: *mut c_void,
+    nanos: *mut c_void,
+) -> c_int {
+    // SAFETY: for SQLITE_TRACE_PROFILE, `stmt` is the finished statement and `nanos` points to
+    // an i64 of elapsed nanoseconds; `data` is the live Box<F> registered in `set_profiler`,
+    // called from the one thread using the connection and never re-entrantly.
+    let (f, sql, nanos) = unsafe {
+        let sql = super::optional_str(ffi::sqlite3_sql(stmt.cast())).unwrap_or("");
+        (&mut *data.cast::<F>(), sql, nanos.cast::<i64>().read())
+    };
+    let elapsed = std::time::Duration::from_nanos(u64::try_from(nanos).unwrap_or(0));
+    // A panic is parked and resumes in the caller once the SQLite call that finished the
+    // statement has returned.
+    let _ = catch(|| f(sql, elapsed));
+    0
 }

@@ -2,6 +2,7 @@
 //! without ever touching a closed handle.
 
 use super::door::Door;
+use super::lossy_names::LossyNames;
 use crate::{Error, Result, ffi};
 use parking_lot::Mutex;
 use std::cell::Cell;
@@ -18,6 +19,8 @@ pub(crate) struct RawConnection {
     db: NonNull<ffi::sqlite3>,
     interrupt: Arc<InterruptTarget>,
     door: Door,
+    /// Lossy copies of names that are not valid UTF-8, handed out by its statements.
+    lossy_names: LossyNames,
     /// SQLITE_LIMIT_LENGTH, kept here so binding a value does not ask SQLite every time; only
     /// `set_limit` changes it.
     length_limit: Cell<c_int>,
@@ -49,6 +52,7 @@ impl RawConnection {
             db,
             interrupt: Arc::new(InterruptTarget::new(db)),
             door,
+            lossy_names: LossyNames::default(),
             length_limit: Cell::new(0),
         };
         if rc != ffi::SQLITE_OK {
@@ -65,6 +69,10 @@ impl RawConnection {
     #[inline(always)]
     pub(crate) fn door(&self) -> &Door {
         &self.door
+    }
+
+    pub(crate) fn lossy_names(&self) -> &LossyNames {
+        &self.lossy_names
     }
 
     #[inline]
@@ -181,6 +189,10 @@ impl RawConnection {
     }
 
     /// Closes the connection. On failure (SQLITE_BUSY: unfinalised statements) it stays open.
+    #[allow(
+        clippy::result_large_err,
+        reason = "the connection is handed back on failure, as Connection::close documents"
+    )]
     pub(crate) fn close(self) -> Result<(), (Self, Error)> {
         if let Err(refused) = self.enter() {
             return Err((self, refused));

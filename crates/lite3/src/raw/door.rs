@@ -14,8 +14,8 @@
 //! `sqlite3_last_insert_rowid`, limits and status) touch no file and no global state, so they
 //! skip the checks; a refused connection answers them harmlessly.
 
-use super::callback;
 use super::connection::RawConnection;
+use super::panic;
 use super::{fork, sqlite_thread};
 use crate::error::SqliteError;
 use crate::{Error, Result, ffi};
@@ -24,10 +24,16 @@ use std::ffi::c_int;
 
 /// What the door knows about one connection.
 pub(crate) struct Door {
-    /// The library has no mutexes (SQLITE_THREADSAFE=0): only the SQLite thread may use it.
-    pinned_to_sqlite_thread: bool,
+    /// The fast check: equal to this thread's copy of the process generation
+    /// ([`fork::seen`]) exactly when a call may go in without a closer look. It is the
+    /// connection's generation, or [`LOOK_CLOSER`] while anything else needs checking (a
+    /// single-threaded library, a dead transaction). Two loads and one compare on the hot path,
+    /// whatever the door checks.
+    gate: Cell<u32>,
     /// The process generation the connection was opened in (see [`fork`]).
     generation: u32,
+    /// The library has no mutexes (SQLITE_THREADSAFE=0): only the SQLite thread may use it.
+    pinned_to_sqlite_thread: bool,
     /// lite3 transaction guards (`Transaction`, `Savepoint`) alive on this connection.
     guards: Cell<u32>,
     /// SQLite rolled back the transaction the guards hold; nothing may run until they are gone.
@@ -36,6 +42,11 @@ pub(crate) struct Door {
     failed_fatally: Cell<bool>,
 }
 
+/// A gate value that never passes the fast check: generations stay below 2^31, and a thread's
+/// copy of the generation is one of them or [`fork::UNSEEN`].
+const LOOK_CLOSER: u32 = u32::MAX - 1;
+const _: () = assert!(LOOK_CLOSER != fork::UNSEEN);
+
 impl Door {
     /// The door of a connection being opened on this thread, in this process.
     pub(crate) fn new() -> Result<Self> {
@@ -43,35 +54,48 @@ impl Door {
         if pinned_to_sqlite_thread && !sqlite_thread::on_the_sqlite_thread() {
             return Err(Error::SingleThreaded);
         }
-        Ok(Self {
+        let generation = fork::generation_for_new_connection();
+        let door = Self {
+            gate: Cell::new(generation),
+            generation,
             pinned_to_sqlite_thread,
-            generation: fork::generation_for_new_connection(),
             guards: Cell::new(0),
             rolled_back: Cell::new(false),
             failed_fatally: Cell::new(false),
-        })
+        };
+        door.update_gate();
+        Ok(door)
+    }
+
+    fn update_gate(&self) {
+        let closer = self.pinned_to_sqlite_thread || self.rolled_back.get();
+        self.gate
+            .set(if closer { LOOK_CLOSER } else { self.generation });
+    }
+
+    fn set_rolled_back(&self, rolled_back: bool) {
+        self.rolled_back.set(rolled_back);
+        self.update_gate();
     }
 }
 
 impl RawConnection {
-    /// Refuses a call into SQLite that must not happen now; one branch when all is well.
+    /// Refuses a call into SQLite that must not happen now; one compare when all is well.
     #[inline(always)]
     pub(crate) fn enter(&self) -> Result<()> {
-        let door = self.door();
-        if door.pinned_to_sqlite_thread
-            | door.rolled_back.get()
-            | (door.generation != fork::current())
-        {
+        if self.door().gate.get() != fork::seen() {
             return self.refusal().map_or(Ok(()), Err);
         }
         Ok(())
     }
 
+    /// The closer look: `None` lets the call in after all (this thread had not read the
+    /// generation yet, or the library is single-threaded and this is its thread).
     #[cold]
     #[inline(never)]
     fn refusal(&self) -> Option<Error> {
         let door = self.door();
-        if door.generation != fork::current() {
+        if door.generation != fork::refresh() {
             Some(Error::Forked)
         } else if door.pinned_to_sqlite_thread && !sqlite_thread::on_the_sqlite_thread() {
             Some(Error::SingleThreaded)
@@ -138,9 +162,9 @@ impl RawConnection {
         // rolls the whole transaction back on its own. A guard still thinks it is open, and the
         // next statement would run (and commit) in autocommit mode: mark it dead instead.
         if door.guards.get() > 0 && self.is_autocommit() {
-            door.rolled_back.set(true);
+            door.set_rolled_back(true);
         }
-        callback::resume_parked_panic_unless_unwinding();
+        panic::resume_parked_panic_unless_unwinding();
         error
     }
 
@@ -148,7 +172,7 @@ impl RawConnection {
     /// every statement finish); that panic resumes now, unless the thread is already unwinding.
     #[inline(always)]
     pub(crate) fn succeeded(&self) {
-        callback::resume_parked_panic_unless_unwinding();
+        panic::resume_parked_panic_unless_unwinding();
     }
 
     /// A transaction guard began on this connection.
@@ -164,7 +188,7 @@ impl RawConnection {
         let left = door.guards.get().saturating_sub(1);
         door.guards.set(left);
         if left == 0 {
-            door.rolled_back.set(false);
+            door.set_rolled_back(false);
         }
     }
 
@@ -178,7 +202,7 @@ impl RawConnection {
     pub(crate) fn forget_guards(&self) {
         let door = self.door();
         door.guards.set(0);
-        door.rolled_back.set(false);
+        door.set_rolled_back(false);
     }
 
     /// Whether an I/O error, corruption or misuse was reported on this connection.

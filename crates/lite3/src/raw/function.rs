@@ -1,7 +1,8 @@
-//! Trampolines for user callbacks: scalar functions and the busy handler.
+//! User-defined SQL functions: registration, the trampoline SQLite calls, and the arguments
+//! ([`Context`]) a function sees.
 
 use super::RawConnection;
-use super::callback::{BoxedCallback, catch};
+use super::panic::catch;
 use crate::types::{FromSql, ToSql, ValueRef};
 use crate::{Error, Result, ffi};
 use std::ffi::{CStr, c_int, c_void};
@@ -221,79 +222,5 @@ fn set_error(ctx: *mut ffi::sqlite3_context, message: &str) {
 
 unsafe extern "C" fn destroy<F>(data: *mut c_void) {
     // SAFETY: `data` is the Box<F> leaked in `create_scalar`; SQLite calls this exactly once.
-    super::callback::drop_quietly(unsafe { Box::from_raw(data.cast::<F>()) });
-}
-
-/// Installs `handler` as the connection's busy handler and returns its owner, which the caller
-/// keeps until the handler is replaced or the connection is closed.
-pub(crate) fn set_busy_handler<F>(
-    conn: &RawConnection,
-    handler: Option<F>,
-) -> Result<Option<BoxedCallback>>
-where
-    F: FnMut(u32) -> bool + Send + 'static,
-{
-    let owner = handler.map(BoxedCallback::new);
-    let (callback, data): (Option<unsafe extern "C" fn(*mut c_void, c_int) -> c_int>, _) =
-        match &owner {
-            Some(owner) => (Some(busy::<F>), owner.as_ptr()),
-            None => (None, std::ptr::null_mut()),
-        };
-    // SAFETY: the connection is open; `data` is the Box<F> owned by `owner`, which the caller
-    // keeps alive while it is registered.
-    conn.call(|db| unsafe { ffi::sqlite3_busy_handler(db, callback, data) })?;
-    Ok(owner)
-}
-
-unsafe extern "C" fn busy<F: FnMut(u32) -> bool>(data: *mut c_void, count: c_int) -> c_int {
-    // SAFETY: `data` is the live Box<F> registered in `set_busy_handler`; SQLite calls the handler
-    // from the one thread using the connection, never re-entrantly, so this &mut is unique.
-    let f = unsafe { &mut *data.cast::<F>() };
-    // A panic stops the waiting (0): the statement fails with SQLITE_BUSY and the panic resumes.
-    catch(|| f(u32::try_from(count).unwrap_or(0))).map_or(0, c_int::from)
-}
-
-/// Installs `profile` as the connection's statement profiler (`SQLITE_TRACE_PROFILE`) and returns
-/// its owner, which the caller keeps while it is registered.
-pub(crate) fn set_profiler<F>(
-    conn: &RawConnection,
-    profile: Option<F>,
-) -> Result<Option<BoxedCallback>>
-where
-    F: FnMut(&str, std::time::Duration) + Send + 'static,
-{
-    let owner = profile.map(BoxedCallback::new);
-    type Trace = unsafe extern "C" fn(u32, *mut c_void, *mut c_void, *mut c_void) -> c_int;
-    let (mask, callback, data): (u32, Option<Trace>, _) = match &owner {
-        Some(owner) => (
-            ffi::SQLITE_TRACE_PROFILE as u32,
-            Some(profiled::<F>),
-            owner.as_ptr(),
-        ),
-        None => (0, None, std::ptr::null_mut()),
-    };
-    // SAFETY: the connection is open; `data` is the Box<F> owned by `owner`, kept alive by the
-    // caller while registered.
-    conn.call(|db| unsafe { ffi::sqlite3_trace_v2(db, mask, callback, data) })?;
-    Ok(owner)
-}
-
-unsafe extern "C" fn profiled<F: FnMut(&str, std::time::Duration)>(
-    _event: u32,
-    data: *mut c_void,
-    stmt: *mut c_void,
-    nanos: *mut c_void,
-) -> c_int {
-    // SAFETY: for SQLITE_TRACE_PROFILE, `stmt` is the finished statement and `nanos` points to
-    // an i64 of elapsed nanoseconds; `data` is the live Box<F> registered in `set_profiler`,
-    // called from the one thread using the connection and never re-entrantly.
-    let (f, sql, nanos) = unsafe {
-        let sql = super::optional_str(ffi::sqlite3_sql(stmt.cast())).unwrap_or("");
-        (&mut *data.cast::<F>(), sql, nanos.cast::<i64>().read())
-    };
-    let elapsed = std::time::Duration::from_nanos(u64::try_from(nanos).unwrap_or(0));
-    // A panic is parked and resumes in the caller once the SQLite call that finished the
-    // statement has returned.
-    let _ = catch(|| f(sql, elapsed));
-    0
+    super::panic::drop_quietly(unsafe { Box::from_raw(data.cast::<F>()) });
 }

@@ -13,6 +13,8 @@ pub(crate) mod error;
 pub(crate) mod fault;
 mod fork;
 pub(crate) mod function;
+pub(crate) mod lossy_names;
+mod panic;
 mod sqlite_thread;
 pub(crate) mod statement;
 mod text;

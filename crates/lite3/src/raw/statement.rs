@@ -1,6 +1,6 @@
 //! [`RawStatement`] owns a `sqlite3_stmt*`.
 
-use super::{RawConnection, optional_str};
+use super::RawConnection;
 use crate::types::{Type, ValueRef};
 use crate::{Error, Result, ffi};
 use std::ffi::{CStr, c_char, c_int};
@@ -16,8 +16,7 @@ pub(crate) struct RawStatement {
 
 /// How SQLite should treat a bound text or blob buffer.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
-#[doc(hidden)]
-pub enum Lifetime {
+pub(crate) enum Lifetime {
     /// The buffer outlives every step that reads it and is unbound before it goes away: no copy.
     Static,
     /// SQLite copies the buffer during the bind call.
@@ -68,11 +67,19 @@ impl RawStatement {
         self.stmt.as_ptr()
     }
 
-    /// One step, through the door: `Ok(true)` for a row, `Ok(false)` when done. On failure
-    /// the statement is reset.
+    /// The first step of a run, through the door: refused (and not run) when the connection
+    /// must not touch SQLite now; otherwise as [`step`](Self::step).
+    #[inline(always)]
+    pub(crate) fn start(&self, conn: &RawConnection) -> Result<bool> {
+        conn.enter()?;
+        self.step(conn)
+    }
+
+    /// One step of a run that already went through the door (see [`start`](Self::start), and
+    /// `Statement::query`, which enters once for all its rows): `Ok(true)` for a row,
+    /// `Ok(false)` when done. On failure the statement is reset.
     #[inline]
     pub(crate) fn step(&self, conn: &RawConnection) -> Result<bool> {
-        conn.enter()?;
         // SAFETY: the statement is valid and its connection is open and used by this thread.
         let rc = unsafe { ffi::sqlite3_step(self.as_ptr()) };
         // A row is the common case of most loops: one compare for it.
@@ -101,7 +108,7 @@ impl RawStatement {
     pub(crate) fn reset(&self) {
         // SAFETY: the statement is valid.
         unsafe { ffi::sqlite3_reset(self.as_ptr()) };
-        super::callback::resume_parked_panic_unless_unwinding();
+        super::panic::resume_parked_panic_unless_unwinding();
     }
 
     #[inline]
@@ -124,14 +131,18 @@ impl RawStatement {
         }
     }
 
-    pub(crate) fn parameter_name(&self, index: usize) -> Option<&str> {
+    pub(crate) fn parameter_name<'a>(
+        &'a self,
+        conn: &'a RawConnection,
+        index: usize,
+    ) -> Option<&'a str> {
         // SAFETY: the statement is valid; the name (or null) lives as long as the statement,
         // which the borrow of `self` keeps alive.
         unsafe {
-            optional_str(ffi::sqlite3_bind_parameter_name(
-                self.as_ptr(),
-                index as c_int,
-            ))
+            Self::name(
+                conn,
+                ffi::sqlite3_bind_parameter_name(self.as_ptr(), index as c_int),
+            )
         }
     }
 
@@ -179,16 +190,41 @@ impl RawStatement {
         unsafe { ffi::sqlite3_column_count(self.as_ptr()) as usize }
     }
 
-    /// Column `i`'s name (`i < column_count()`).
-    pub(crate) fn column_name(&self, i: usize) -> Option<&str> {
+    /// Column `i`'s name (`i < column_count()`); `None` only when SQLite is out of memory.
+    /// `conn` is the statement's connection, which keeps lossy copies of invalid names.
+    pub(crate) fn column_name<'a>(&'a self, conn: &'a RawConnection, i: usize) -> Option<&'a str> {
         // SAFETY: the statement is valid; the name lives until the statement is finalised or
         // re-prepared (by a step), which the borrow of `self` prevents.
-        unsafe { optional_str(ffi::sqlite3_column_name(self.as_ptr(), i as c_int)) }
+        unsafe { Self::name(conn, ffi::sqlite3_column_name(self.as_ptr(), i as c_int)) }
     }
 
-    pub(crate) fn column_decltype(&self, i: usize) -> Option<&str> {
+    pub(crate) fn column_decltype<'a>(
+        &'a self,
+        conn: &'a RawConnection,
+        i: usize,
+    ) -> Option<&'a str> {
         // SAFETY: as for column_name.
-        unsafe { optional_str(ffi::sqlite3_column_decltype(self.as_ptr(), i as c_int)) }
+        unsafe {
+            Self::name(
+                conn,
+                ffi::sqlite3_column_decltype(self.as_ptr(), i as c_int),
+            )
+        }
+    }
+
+    /// A name SQLite returned, as UTF-8 (see [`super::lossy_names`]).
+    ///
+    /// # Safety
+    /// `ptr` is null or a NUL-terminated string, and the caller uses the result only while that
+    /// string stays unchanged (its statement neither stepped again nor finalised), which the
+    /// callers here ensure by tying it to their borrow of the statement.
+    unsafe fn name(conn: &RawConnection, ptr: *const c_char) -> Option<&str> {
+        if ptr.is_null() {
+            return None;
+        }
+        // SAFETY: guaranteed by the caller.
+        let bytes = unsafe { CStr::from_ptr(ptr) }.to_bytes();
+        Some(conn.lossy_names().text(bytes))
     }
 
     /// Column `i` of the current row, bounds-checked by the C reader; `expected` is the storage
@@ -254,7 +290,7 @@ impl Drop for RawStatement {
         }
         // SAFETY: valid and finalised once; its connection is still open (invariant).
         unsafe { ffi::sqlite3_finalize(self.as_ptr()) };
-        super::callback::resume_parked_panic_unless_unwinding();
+        super::panic::resume_parked_panic_unless_unwinding();
     }
 }
 

@@ -1,0 +1,144 @@
+//! [`Binder`]: the one way down for a statement's parameters. A run of a statement makes one
+//! Binder; [`Params`](crate::Params) implementations hand it their values, and it checks the
+//! count, converts and length-checks each value and binds it. Parameters never call back into
+//! the statement, and the raw tier's buffer lifetime stays out of the public trait. (Binding
+//! only writes to the statement's own memory; the door into C is passed when the run starts
+//! stepping.)
+
+use crate::raw::statement::Lifetime;
+use crate::raw::{RawConnection, RawStatement};
+use crate::statement::Statement;
+use crate::types::{ToSql, ToSqlOutput, ValueRef};
+use crate::{Error, Result};
+use std::ffi::{CString, c_int};
+
+/// Binds the parameters of one statement run (used by the sealed [`Params`](crate::Params)
+/// trait; not constructed outside lite3).
+#[doc(hidden)]
+pub struct Binder<'s> {
+    stmt: &'s RawStatement,
+    conn: &'s RawConnection,
+    parameter_count: usize,
+    lifetime: Lifetime,
+    /// Whether SQLite now points into a caller's buffer (bound without a copy).
+    borrowed: bool,
+}
+
+impl<'s> Binder<'s> {
+    /// A binder for one run of `stmt`. With `Lifetime::Static`, SQLite points into the values
+    /// bound, so the caller keeps them alive (and unmoved) until the bindings are cleared.
+    #[inline]
+    pub(crate) fn new(stmt: &'s Statement<'_>, lifetime: Lifetime) -> Self {
+        Self {
+            stmt: &stmt.raw,
+            conn: stmt.conn.raw(),
+            parameter_count: stmt.parameter_count(),
+            lifetime,
+            borrowed: false,
+        }
+    }
+
+    /// Whether a text or blob was bound without a copy (the bindings must then be cleared
+    /// before the values go away).
+    #[inline]
+    pub(crate) fn borrowed(&self) -> bool {
+        self.borrowed
+    }
+
+    pub(crate) fn parameter_count(&self) -> usize {
+        self.parameter_count
+    }
+
+    /// Checks the number of parameters given, before anything is bound (an iterator, whose
+    /// count is known only at its end, checks after binding).
+    #[inline]
+    pub(crate) fn check_count(&self, given: usize) -> Result<()> {
+        if self.parameter_count == given {
+            Ok(())
+        } else {
+            Err(Error::ParameterCount {
+                expected: self.parameter_count,
+                given,
+            })
+        }
+    }
+
+    /// 1-based index of the parameter `name` (with its prefix).
+    pub(crate) fn index_of(&self, name: &str) -> Result<usize> {
+        let c_name = CString::new(name).map_err(|e| Error::Nul {
+            what: "parameter name",
+            position: e.nul_position(),
+        })?;
+        self.stmt
+            .parameter_index(&c_name)
+            .ok_or_else(|| Error::UnknownParameter(name.to_owned()))
+    }
+
+    /// Binds `value` to the 1-based `index`, which the caller checked against the count.
+    #[inline]
+    pub(crate) fn bind<T: ToSql + ?Sized>(&mut self, index: usize, value: &T) -> Result<()> {
+        self.bind_with(index, value, self.lifetime)
+    }
+
+    /// As [`bind`](Self::bind), but SQLite always copies (for values that die right after).
+    pub(crate) fn bind_copy<T: ToSql + ?Sized>(&mut self, index: usize, value: &T) -> Result<()> {
+        self.bind_with(index, value, Lifetime::Transient)
+    }
+
+    #[inline]
+    fn bind_with<T: ToSql + ?Sized>(
+        &mut self,
+        index: usize,
+        value: &T,
+        lifetime: Lifetime,
+    ) -> Result<()> {
+        let output = value.to_sql()?;
+        // Values made by the conversion die right after binding: SQLite must copy them.
+        let (value, lifetime) = match &output {
+            ToSqlOutput::Borrowed(v) => (*v, lifetime),
+            ToSqlOutput::Owned(v) => (v.as_ref(), Lifetime::Transient),
+        };
+        debug_assert!(index >= 1 && index <= self.parameter_count);
+        let buffer = match value {
+            ValueRef::Text(b) | ValueRef::Blob(b) => {
+                self.check_length(value, b.len())?;
+                true
+            }
+            _ => false,
+        };
+        // `index <= count`, and SQLite's parameter count is a c_int.
+        let rc = self.stmt.bind(index as c_int, value, lifetime);
+        // Dropped before the check, so no unwinding path needs it: the hot path keeps the
+        // converted value in registers.
+        drop(output);
+        self.conn.check(rc)?;
+        self.borrowed |= buffer && lifetime == Lifetime::Static;
+        Ok(())
+    }
+
+    /// Rejects text and blobs SQLite would refuse, before calling it.
+    fn check_length(&self, value: ValueRef<'_>, len: usize) -> Result<()> {
+        let limit = self.conn.length_limit() as usize;
+        if len > limit || len > c_int::MAX as usize {
+            let what = if matches!(value, ValueRef::Text(_)) {
+                "text value"
+            } else {
+                "blob value"
+            };
+            return Err(Error::TooBig {
+                what,
+                len,
+                limit: limit.min(c_int::MAX as usize),
+            });
+        }
+        Ok(())
+    }
+}
+
+impl std::fmt::Debug for Binder<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Binder")
+            .field("parameter_count", &self.parameter_count)
+            .finish_non_exhaustive()
+    }
+}

@@ -1,0 +1,63 @@
+//! Panics in callbacks: a panic must never cross the C frames.
+//! Trampolines run the user's closure under [`catch`]; a panic is parked in a thread-local and
+//! the trampoline reports failure to SQLite. When the SQLite call returns to lite3, the door into
+//! C ([`super::door`]) resumes the panic in the caller's frame. Callbacks always run on the
+//! thread that made the SQLite call, so a thread-local connects the two.
+
+use std::any::Any;
+use std::cell::Cell;
+use std::panic::{self, AssertUnwindSafe};
+
+thread_local! {
+    static PARKED_PANIC: Cell<Option<Box<dyn Any + Send>>> = const { Cell::new(None) };
+    /// Whether PARKED_PANIC holds a payload: a flag without a destructor is the cheapest
+    /// thread-local to read on the hot paths that check it after every statement.
+    static HAS_PARKED_PANIC: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Runs `f`; on panic parks the payload and returns `None`.
+pub(crate) fn catch<R>(f: impl FnOnce() -> R) -> Option<R> {
+    // AssertUnwindSafe: the panic is re-raised to the caller, who sees the closure's state exactly
+    // as a direct call that panicked would have left it.
+    match panic::catch_unwind(AssertUnwindSafe(f)) {
+        Ok(value) => Some(value),
+        Err(payload) => {
+            PARKED_PANIC.with(|slot| slot.set(Some(payload)));
+            HAS_PARKED_PANIC.with(|flag| flag.set(true));
+            None
+        }
+    }
+}
+
+#[cold]
+fn resume_now() {
+    if let Some(payload) = take_parked() {
+        panic::resume_unwind(payload);
+    }
+}
+
+fn take_parked() -> Option<Box<dyn Any + Send>> {
+    HAS_PARKED_PANIC.with(|flag| flag.set(false));
+    PARKED_PANIC.with(Cell::take)
+}
+
+/// Drops a user value whose `Drop` might panic, without letting the panic unwind further (used
+/// where SQLite or our own `Drop` frees a closure: nobody is there to receive the panic).
+pub(crate) fn drop_quietly<T>(value: T) {
+    let _ = panic::catch_unwind(AssertUnwindSafe(move || drop(value)));
+}
+
+/// Resumes a panic parked by a callback during the SQLite call that just returned. While the
+/// thread is already unwinding (lite3's cleanup in `Drop`: a rollback, a reset, a finalise, where
+/// SQLite reports finished statements to the profiler) a second panic would abort, so the parked
+/// one is dropped instead.
+#[inline]
+pub(crate) fn resume_parked_panic_unless_unwinding() {
+    if HAS_PARKED_PANIC.with(Cell::get) {
+        if std::thread::panicking() {
+            drop(take_parked());
+        } else {
+            resume_now();
+        }
+    }
+}
