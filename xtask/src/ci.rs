@@ -56,7 +56,7 @@ const STEPS: &[(&str, Step)] = &[
         ]),
     ),
     (
-        "tests, single-thread SQLite (SQLITE_THREADSAFE=0)",
+        "tests, single-thread SQLite (SQLITE_THREADSAFE=0), the whole suite",
         Step::Cargo(&[
             "test",
             "-p",
@@ -66,14 +66,6 @@ const STEPS: &[(&str, Step)] = &[
             "--features",
             "lite3/single-thread",
             "--locked",
-            "--test",
-            "raw_api",
-            "--test",
-            "single_thread",
-            "--test",
-            "worker",
-            "--test",
-            "worker_lifecycle",
         ]),
     ),
     (

@@ -61,7 +61,8 @@ impl Connection {
     ///
     /// # Errors
     /// [`Error::Nul`] for a path with a NUL byte; SQLite's error (e.g. `CantOpen`) otherwise;
-    /// [`Error::SingleThreaded`] when the linked SQLite has no thread support.
+    /// [`Error::SingleThreaded`] when the linked SQLite is single-threaded and another thread
+    /// is using it.
     pub fn open<P: AsRef<Path>>(path: P) -> Result<Self> {
         Self::open_with_flags(path, OpenFlags::default())
     }

@@ -186,10 +186,13 @@ pub enum Error {
         /// The queue's capacity.
         capacity: usize,
     },
-    /// The linked SQLite was compiled single-threaded (`SQLITE_THREADSAFE=0`).
+    /// The linked SQLite was compiled single-threaded (`SQLITE_THREADSAFE=0`) and another
+    /// thread is using it: one thread at a time may, for as long as it has a connection open
+    /// (Workers all run on one shared thread of lite3's).
     #[error(
-        "the linked SQLite is single-threaded (SQLITE_THREADSAFE=0): open and use connections \
-         through lite3's Worker, which keeps every SQLite call on one thread"
+        "the linked SQLite is single-threaded (SQLITE_THREADSAFE=0) and another thread is using \
+         it: use SQLite from one thread at a time, or share connections through lite3's \
+         Worker, which runs every call on one thread"
     )]
     SingleThreaded,
     /// The connection was opened before this process was forked: SQLite forbids using it in

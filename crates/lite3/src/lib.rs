@@ -34,10 +34,12 @@
 //!
 //! SQLite can also be compiled single-threaded (`SQLITE_THREADSAFE=0`: the `single-thread`
 //! feature, or a system library built that way). It then has no mutexes at all, not even around
-//! its global state, so every SQLite call in the process must come from one thread:
-//! [`Connection`] is not `Send` (with the feature), opening or using one on any thread but
-//! lite3's SQLite thread fails with [`Error::SingleThreaded`], and [`Worker`] is the way in —
-//! all Workers then run their calls on that one shared thread.
+//! its global state, so SQLite may be used by one thread at a time: the first thread to open a
+//! connection owns it until its last connection is closed, and meanwhile opening or using a
+//! connection on any other thread fails with [`Error::SingleThreaded`]. [`Connection`] is not
+//! `Send` (with the feature). A single-threaded program just uses its connections; a
+//! multi-threaded one shares them through [`Worker`]s, which all run their calls on one shared
+//! thread of lite3's (that thread owns SQLite while any Worker is alive).
 //!
 //! ## Errors
 //!

@@ -1,7 +1,6 @@
 //! Behaviour of the safe API beyond the doc examples: transactions, the statement cache,
 //! callbacks' lifetimes, the busy handler, pragmas and statement metadata.
 // Plain connections: single-threaded builds refuse them (see single_thread.rs and worker.rs).
-#![cfg(not(feature = "single-thread"))]
 
 mod common;
 
@@ -18,6 +17,7 @@ fn count(conn: &Connection) -> i64 {
 
 #[test]
 fn transactions_commit_roll_back_and_roll_back_on_drop() {
+    let _sqlite = common::sqlite_turn();
     let mut conn = Connection::open_in_memory().unwrap();
     conn.execute("CREATE TABLE t(x)", ()).unwrap();
     for behavior in [
@@ -44,6 +44,7 @@ fn transactions_commit_roll_back_and_roll_back_on_drop() {
 
 #[test]
 fn a_panic_inside_a_transaction_rolls_it_back() {
+    let _sqlite = common::sqlite_turn();
     let mut conn = Connection::open_in_memory().unwrap();
     conn.execute("CREATE TABLE t(x)", ()).unwrap();
     let result = catch_unwind(AssertUnwindSafe(|| {
@@ -58,6 +59,7 @@ fn a_panic_inside_a_transaction_rolls_it_back() {
 
 #[test]
 fn nested_savepoints() {
+    let _sqlite = common::sqlite_turn();
     let mut conn = Connection::open_in_memory().unwrap();
     conn.execute("CREATE TABLE t(x)", ()).unwrap();
     let mut tx = conn.transaction().unwrap();
@@ -95,6 +97,7 @@ fn nested_savepoints() {
 
 #[test]
 fn cached_statements_are_reused_reset_and_cleared() {
+    let _sqlite = common::sqlite_turn();
     let conn = Connection::open_in_memory().unwrap();
     conn.execute("CREATE TABLE t(x)", ()).unwrap();
     let sql = "SELECT ?1";
@@ -128,6 +131,7 @@ fn cached_statements_are_reused_reset_and_cleared() {
 
 #[test]
 fn a_schema_change_is_picked_up_by_cached_statements() {
+    let _sqlite = common::sqlite_turn();
     let conn = Connection::open_in_memory().unwrap();
     conn.execute("CREATE TABLE t(a)", ()).unwrap();
     conn.execute("INSERT INTO t VALUES (1)", ()).unwrap();
@@ -182,6 +186,7 @@ impl Drop for Tracked {
 
 #[test]
 fn function_closures_are_freed_when_replaced_removed_or_closed() {
+    let _sqlite = common::sqlite_turn();
     let live = Arc::new(AtomicUsize::new(0));
     let conn = Connection::open_in_memory().unwrap();
     let make = |value: i64| {
@@ -227,6 +232,7 @@ fn function_closures_are_freed_when_replaced_removed_or_closed() {
 
 #[test]
 fn replacing_a_function_while_a_statement_uses_it_is_refused_and_leaks_nothing() {
+    let _sqlite = common::sqlite_turn();
     let live = Arc::new(AtomicUsize::new(0));
     let conn = Connection::open_in_memory().unwrap();
     let tracked = Tracked::new(&live);
@@ -256,6 +262,7 @@ fn replacing_a_function_while_a_statement_uses_it_is_refused_and_leaks_nothing()
 
 #[test]
 fn function_arguments_and_results_of_every_type() {
+    let _sqlite = common::sqlite_turn();
     let conn = Connection::open_in_memory().unwrap();
     conn.create_scalar_function("echo", 1, FunctionFlags::DETERMINISTIC, |ctx| {
         Ok(ctx.get_ref(0)?.to_owned())
@@ -290,6 +297,7 @@ fn function_arguments_and_results_of_every_type() {
 
 #[test]
 fn busy_handler_is_called_and_can_give_up_and_its_panic_resumes() {
+    let _sqlite = common::sqlite_turn();
     let dir = TempDir::new("busy");
     let path = dir.0.join("busy.db");
     let holder = Connection::open(&path).unwrap();
@@ -336,6 +344,7 @@ fn busy_handler_is_called_and_can_give_up_and_its_panic_resumes() {
 
 #[test]
 fn pragmas_never_splice_text_into_sql() {
+    let _sqlite = common::sqlite_turn();
     let conn = Connection::open_in_memory().unwrap();
     conn.execute("CREATE TABLE t(x)", ()).unwrap();
     conn.pragma_update(None, "user_version", 42).unwrap();
@@ -362,6 +371,7 @@ fn pragmas_never_splice_text_into_sql() {
 
 #[test]
 fn statement_metadata() {
+    let _sqlite = common::sqlite_turn();
     let conn = Connection::open_in_memory().unwrap();
     conn.execute("CREATE TABLE t(id INTEGER PRIMARY KEY, name TEXT)", ())
         .unwrap();
@@ -384,6 +394,7 @@ fn statement_metadata() {
 
 #[test]
 fn execute_reports_changes_of_this_statement_only() {
+    let _sqlite = common::sqlite_turn();
     let conn = Connection::open_in_memory().unwrap();
     conn.execute("CREATE TABLE t(x)", ()).unwrap();
     assert_eq!(
@@ -402,6 +413,7 @@ fn execute_reports_changes_of_this_statement_only() {
 
 #[test]
 fn rows_borrow_text_and_blobs_without_copying_and_map() {
+    let _sqlite = common::sqlite_turn();
     let conn = Connection::open_in_memory().unwrap();
     conn.execute_batch(
         "CREATE TABLE t(name TEXT, data BLOB); INSERT INTO t VALUES ('a', x'01'), ('bb', x'0202');",
@@ -436,6 +448,7 @@ fn rows_borrow_text_and_blobs_without_copying_and_map() {
 
 #[test]
 fn query_parameters_may_be_dropped_before_the_rows_are_read() {
+    let _sqlite = common::sqlite_turn();
     let conn = Connection::open_in_memory().unwrap();
     let mut stmt = conn.prepare("SELECT ?1 || '!'").unwrap();
     let mut rows = {
@@ -450,6 +463,7 @@ fn query_parameters_may_be_dropped_before_the_rows_are_read() {
 
 #[test]
 fn open_errors_are_clear() {
+    let _sqlite = common::sqlite_turn();
     let dir = TempDir::new("open");
     let missing = dir.0.join("no/such/dir/x.db");
     let err = Connection::open(&missing).unwrap_err();
@@ -484,6 +498,7 @@ fn open_errors_are_clear() {
 /// without a copy, so they must live until the statement has run, not just until binding.
 #[test]
 fn owned_parameters_stay_alive_while_the_statement_runs() {
+    let _sqlite = common::sqlite_turn();
     let conn = Connection::open_in_memory().unwrap();
     conn.execute("CREATE TABLE t(name TEXT, data BLOB)", ())
         .unwrap();
@@ -530,6 +545,7 @@ fn owned_parameters_stay_alive_while_the_statement_runs() {
 /// class read as each common type gives the value or the right error, never a wrong value.
 #[test]
 fn typed_reads_agree_with_value_ref_for_every_storage_class() {
+    let _sqlite = common::sqlite_turn();
     let conn = Connection::open_in_memory().unwrap();
     let sql = "SELECT NULL, 42, 2.5, 'naïve', x'00ff', 'ascii text'";
     conn.query_row(sql, (), |row| {

@@ -1,7 +1,8 @@
 //! Bad input never crashes or corrupts: each case gets a clear error, the connection stays
 //! usable, and nothing already committed is lost.
+
+mod common;
 // Plain connections: single-threaded builds refuse them (see single_thread.rs and worker.rs).
-#![cfg(not(feature = "single-thread"))]
 
 use lite3::{
     Connection, Error, ErrorCode, FunctionFlags, Limit, Value, named_params, params_from_iter,
@@ -33,6 +34,7 @@ fn assert_usable(conn: &Connection) {
 
 #[test]
 fn nul_inside_sql_is_refused_before_sqlite_sees_it() {
+    let _sqlite = common::sqlite_turn();
     let conn = conn_with_table();
     for sql in ["SELECT 1\0; DROP TABLE t", "\0"] {
         assert!(matches!(
@@ -53,6 +55,7 @@ fn nul_inside_sql_is_refused_before_sqlite_sees_it() {
 
 #[test]
 fn nul_inside_text_and_blob_round_trips_exactly() {
+    let _sqlite = common::sqlite_turn();
     let conn = conn_with_table();
     let text = "before\0after\0";
     let blob = b"\0\x01\0\xff\0".to_vec();
@@ -75,6 +78,7 @@ fn nul_inside_text_and_blob_round_trips_exactly() {
 
 #[test]
 fn invalid_utf8_text_is_an_error_as_str_but_readable_as_bytes() {
+    let _sqlite = common::sqlite_turn();
     let conn = conn_with_table();
     conn.execute(
         "INSERT INTO t(id, a) VALUES (2, CAST(x'66ff6f' AS TEXT))",
@@ -100,6 +104,7 @@ fn invalid_utf8_text_is_an_error_as_str_but_readable_as_bytes() {
 
 #[test]
 fn values_over_the_length_limit_are_refused_and_nothing_is_written() {
+    let _sqlite = common::sqlite_turn();
     let conn = conn_with_table();
     conn.set_limit(Limit::Length, 1000);
     let long_text = "x".repeat(1001);
@@ -129,6 +134,7 @@ fn values_over_the_length_limit_are_refused_and_nothing_is_written() {
 
 #[test]
 fn values_over_2_gib_are_refused_without_truncation() {
+    let _sqlite = common::sqlite_turn();
     let conn = conn_with_table();
     let len = (1usize << 31) + 1;
     let huge = vec![0u8; len]; // calloc'd: the pages are never touched
@@ -148,6 +154,7 @@ fn values_over_2_gib_are_refused_without_truncation() {
 
 #[test]
 fn wrong_parameter_count_index_or_name() {
+    let _sqlite = common::sqlite_turn();
     let conn = conn_with_table();
     let insert = "INSERT INTO t(a, b) VALUES (?1, ?2)";
     assert!(matches!(
@@ -201,6 +208,7 @@ fn wrong_parameter_count_index_or_name() {
 
 #[test]
 fn execute_of_two_statements_runs_neither() {
+    let _sqlite = common::sqlite_turn();
     let conn = conn_with_table();
     match conn.execute("INSERT INTO t(a) VALUES ('one'); DROP TABLE t", ()) {
         Err(Error::MultipleStatements { offset }) => assert_eq!(offset, 33),
@@ -219,6 +227,7 @@ fn execute_of_two_statements_runs_neither() {
 
 #[test]
 fn empty_and_whitespace_only_sql() {
+    let _sqlite = common::sqlite_turn();
     let conn = conn_with_table();
     for sql in [
         "",
@@ -240,6 +249,7 @@ fn empty_and_whitespace_only_sql() {
 
 #[test]
 fn execute_refuses_statements_that_return_rows_without_running_them() {
+    let _sqlite = common::sqlite_turn();
     let conn = conn_with_table();
     let result = conn.execute("INSERT INTO t(a) VALUES ('x') RETURNING id", ());
     assert!(matches!(result, Err(Error::ExecuteReturnedRows)));
@@ -248,6 +258,7 @@ fn execute_refuses_statements_that_return_rows_without_running_them() {
 
 #[test]
 fn conversions_are_checked_and_name_the_column() {
+    let _sqlite = common::sqlite_turn();
     let conn = conn_with_table();
     conn.query_row(
         "SELECT NULL AS n, 'text' AS s, 300 AS big, -1 AS neg, 1.5 AS r",
@@ -317,6 +328,7 @@ fn conversions_are_checked_and_name_the_column() {
 
 #[test]
 fn closing_with_an_open_transaction_rolls_it_back() {
+    let _sqlite = common::sqlite_turn();
     let dir = std::env::temp_dir().join(format!("lite3-close-tx-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join("close.db");
@@ -358,6 +370,7 @@ fn closing_with_an_open_transaction_rolls_it_back() {
 
 #[test]
 fn panic_in_a_user_function_resumes_in_the_caller_after_sqlite_unwinds() {
+    let _sqlite = common::sqlite_turn();
     let conn = conn_with_table();
     conn.create_scalar_function("explode", 1, FunctionFlags::empty(), |ctx| {
         if ctx.get::<i64>(0)? == 3 {
@@ -384,6 +397,7 @@ fn panic_in_a_user_function_resumes_in_the_caller_after_sqlite_unwinds() {
 
 #[test]
 fn user_function_errors_become_statement_errors() {
+    let _sqlite = common::sqlite_turn();
     let conn = conn_with_table();
     conn.create_scalar_function(
         "fails",
@@ -402,6 +416,7 @@ fn user_function_errors_become_statement_errors() {
 
 #[test]
 fn constraint_failures_keep_earlier_data() {
+    let _sqlite = common::sqlite_turn();
     let conn = conn_with_table();
     conn.execute("CREATE UNIQUE INDEX t_a ON t(a)", ()).unwrap();
     let err = conn
@@ -423,6 +438,7 @@ fn constraint_failures_keep_earlier_data() {
 /// lite3's own API only takes valid UTF-8 SQL.
 #[test]
 fn names_that_are_not_utf8_come_back_lossy_not_empty() {
+    let _sqlite = common::sqlite_turn();
     let conn = Connection::open_in_memory().unwrap();
     let sql = b"CREATE TABLE t(\"caf\xff\" \"T\xfeXT\", ok INTEGER)\0";
     // SAFETY: the handle is open and used on this thread only; `sql` is NUL-terminated; no

@@ -1,7 +1,8 @@
 //! Leak gate: 100,000 cycles of open → prepare → bind → step → finalise → close, with the
 //! error paths (constraint failure, NUL in SQL, interrupted query), leave SQLite's heap exactly
 //! where it started. Its own test binary: the C-memory figures are process-wide.
-#![cfg(not(feature = "single-thread"))]
+
+mod common;
 
 use lite3::{Connection, Error, ErrorCode, FunctionFlags};
 
@@ -57,6 +58,7 @@ fn cycle(i: u64) {
 
 #[test]
 fn hundred_thousand_cycles_return_c_memory_to_baseline() {
+    let _sqlite = common::sqlite_turn();
     cycle(0);
     let baseline = c_bytes();
     for i in 1..=100_000 {

@@ -1,5 +1,6 @@
 //! Status counters, statement profiling and the `tracing` integration.
-#![cfg(not(feature = "single-thread"))]
+
+mod common;
 
 use lite3::Connection;
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -8,6 +9,7 @@ use std::time::Duration;
 
 #[test]
 fn connection_status_reports_cache_activity() {
+    let _sqlite = common::sqlite_turn();
     let conn = Connection::open_in_memory().unwrap();
     conn.execute_batch("CREATE TABLE t(x); WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < 5000) INSERT INTO t SELECT randomblob(100) FROM c;").unwrap();
     let before = conn.status();
@@ -22,6 +24,7 @@ fn connection_status_reports_cache_activity() {
 
 #[test]
 fn statement_counters_show_scans_and_sorts() {
+    let _sqlite = common::sqlite_turn();
     let conn = Connection::open_in_memory().unwrap();
     conn.execute_batch("CREATE TABLE t(x); INSERT INTO t VALUES (1), (2), (3), (4);")
         .unwrap();
@@ -38,6 +41,7 @@ fn statement_counters_show_scans_and_sorts() {
 
 #[test]
 fn profiler_sees_every_finished_statement_and_can_be_removed() {
+    let _sqlite = common::sqlite_turn();
     let conn = Connection::open_in_memory().unwrap();
     let seen = Arc::new(Mutex::new(Vec::new()));
     let log = Arc::clone(&seen);
@@ -68,6 +72,7 @@ fn profiler_sees_every_finished_statement_and_can_be_removed() {
 
 #[test]
 fn a_panicking_profiler_resumes_in_the_caller() {
+    let _sqlite = common::sqlite_turn();
     let conn = Connection::open_in_memory().unwrap();
     conn.profile(Some(|_: &str, _: Duration| panic!("profiler broke")))
         .unwrap();
@@ -80,6 +85,7 @@ fn a_panicking_profiler_resumes_in_the_caller() {
 
 #[test]
 fn memory_figures_move_with_sqlite_allocations() {
+    let _sqlite = common::sqlite_turn();
     let before = lite3::memory().unwrap();
     let conn = Connection::open_in_memory().unwrap();
     conn.execute_batch("CREATE TABLE t(x); INSERT INTO t VALUES (zeroblob(200000));")
@@ -130,6 +136,7 @@ mod tracing_events {
 
     #[test]
     fn statements_become_events_and_slow_ones_warnings() {
+        let _sqlite = super::common::sqlite_turn();
         let counter: &'static Counter = Box::leak(Box::default());
         tracing::subscriber::with_default(counter, || {
             let conn = Connection::open_in_memory().unwrap();

@@ -1,7 +1,11 @@
-//! With SQLite compiled single-threaded (`single-thread` feature), a plain Connection is refused:
-//! SQLite has no mutexes at all then, so only lite3's Worker may use it (tests/worker.rs runs in
-//! this build too, proving the Worker workload passes).
+//! With SQLite compiled single-threaded (`single-thread` feature) SQLite has no mutexes at all,
+//! so one thread at a time may use it: the first thread to open a connection owns SQLite until
+//! its last connection closes, every other thread is refused meanwhile, and Workers (which all
+//! run on lite3's one shared thread) are the way to share it (tests/worker.rs runs in this build
+//! too, proving the Worker workload passes).
 #![cfg(feature = "single-thread")]
+
+mod common;
 
 use lite3::{Connection, Error};
 use std::marker::PhantomData;
@@ -23,15 +27,58 @@ const _: () = assert!(!Probe::<Connection>::IS_SEND);
 // The Worker is the way in, from any thread.
 const _: () = assert!(Probe::<lite3::Worker>::IS_SEND);
 
+/// Opens a connection on a new thread and reports how that went.
+fn open_elsewhere() -> lite3::Result<()> {
+    std::thread::spawn(|| Connection::open_in_memory().map(drop))
+        .join()
+        .unwrap()
+}
+
 #[test]
-fn opening_a_connection_is_refused_with_a_clear_error() {
-    let err = Connection::open_in_memory().unwrap_err();
-    assert!(matches!(err, Error::SingleThreaded));
-    assert!(err.to_string().contains("SQLITE_THREADSAFE=0"));
+fn one_thread_at_a_time_owns_sqlite_and_others_get_a_clear_error() {
+    let _sqlite = common::sqlite_turn();
+    let conn = Connection::open_in_memory().unwrap();
+    let second = Connection::open_in_memory().unwrap(); // the owner may open more
+    assert_eq!(
+        conn.query_row("SELECT 1", (), |r| r.get::<_, i64>(0))
+            .unwrap(),
+        1
+    );
+
+    let err = open_elsewhere().unwrap_err();
+    assert!(matches!(err, Error::SingleThreaded), "{err:?}");
+    assert!(err.to_string().contains("SQLITE_THREADSAFE=0"), "{err}");
+    // Workers run on another thread: refused as well while this thread owns SQLite.
+    assert!(matches!(
+        lite3::Worker::open_in_memory(),
+        Err(Error::SingleThreaded)
+    ));
+
+    drop(conn);
+    assert!(
+        open_elsewhere().is_err(),
+        "still owned: one connection is open"
+    );
+    second.close().map_err(|(_, e)| e).unwrap();
+    // Every connection is closed: ownership is handed on.
+    open_elsewhere().unwrap();
+}
+
+#[test]
+fn while_a_worker_lives_its_thread_owns_sqlite() {
+    let _sqlite = common::sqlite_turn();
+    let worker = lite3::Worker::open_in_memory().unwrap();
+    assert!(matches!(
+        Connection::open_in_memory(),
+        Err(Error::SingleThreaded)
+    ));
+    drop(worker);
+    Connection::open_in_memory().unwrap();
 }
 
 #[test]
 fn workers_share_the_one_sqlite_thread() {
+    let _sqlite = common::sqlite_turn();
     let a = lite3::Worker::open_in_memory().unwrap();
     let b = lite3::Worker::open_in_memory().unwrap();
     let thread_of = |w: &lite3::Worker| {

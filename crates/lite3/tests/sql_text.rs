@@ -2,6 +2,8 @@
 //! counts as nothing: checked against SQLite itself for every short tail of whitespace,
 //! comment and separator characters.
 
+mod common;
+
 use lite3::{Connection, Error, ffi};
 use std::ffi::c_char;
 use std::ptr;
@@ -29,6 +31,7 @@ fn sqlite_says_blank(conn: &Connection, tail: &str) -> bool {
 
 #[test]
 fn the_one_statement_check_agrees_with_sqlites_tokenizer() {
+    let _sqlite = common::sqlite_turn();
     let conn = Connection::open_in_memory().unwrap();
     let alphabet = [
         " ", "\t", "\n", "\x0b", "\x0c", "\r", ";", "-", "/", "*", "x",

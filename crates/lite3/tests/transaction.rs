@@ -2,6 +2,8 @@
 //! back on its own (an interrupted write here, made deterministic by a function that interrupts
 //! its own connection), nothing more can run, or commit, through the guard.
 
+mod common;
+
 use lite3::{Connection, Error, ErrorCode, FunctionFlags};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
@@ -36,6 +38,7 @@ fn interrupted(result: lite3::Result<usize>) {
 
 #[test]
 fn a_transaction_sqlite_rolled_back_refuses_every_later_statement_and_its_commit() {
+    let _sqlite = common::sqlite_turn();
     let mut conn = connection();
     let tx = conn.transaction().unwrap();
     tx.execute("INSERT INTO t VALUES (1)", ()).unwrap();
@@ -67,6 +70,7 @@ fn a_transaction_sqlite_rolled_back_refuses_every_later_statement_and_its_commit
 
 #[test]
 fn a_statement_prepared_before_the_rollback_cannot_run_after_it() {
+    let _sqlite = common::sqlite_turn();
     let mut conn = connection();
     let tx = conn.transaction().unwrap();
     let mut insert = tx.prepare("INSERT INTO t VALUES (?1)").unwrap();
@@ -84,6 +88,7 @@ fn a_statement_prepared_before_the_rollback_cannot_run_after_it() {
 
 #[test]
 fn a_savepoint_inside_a_rolled_back_transaction_is_dead_too() {
+    let _sqlite = common::sqlite_turn();
     let mut conn = connection();
     let mut tx = conn.transaction().unwrap();
     tx.execute("INSERT INTO t VALUES (1)", ()).unwrap();
@@ -105,6 +110,7 @@ fn a_savepoint_inside_a_rolled_back_transaction_is_dead_too() {
 
 #[test]
 fn a_savepoint_used_as_the_transaction_stays_dead_after_sqlite_rolls_it_back() {
+    let _sqlite = common::sqlite_turn();
     let mut conn = connection();
     let sp = conn.savepoint().unwrap();
     sp.execute("INSERT INTO t VALUES (1)", ()).unwrap();
@@ -119,6 +125,7 @@ fn a_savepoint_used_as_the_transaction_stays_dead_after_sqlite_rolls_it_back() {
 
 #[test]
 fn an_error_that_undoes_one_statement_leaves_the_transaction_alive() {
+    let _sqlite = common::sqlite_turn();
     let mut conn = connection();
     conn.execute_batch("CREATE TABLE u(x UNIQUE); INSERT INTO u VALUES (1)")
         .unwrap();
@@ -133,6 +140,7 @@ fn an_error_that_undoes_one_statement_leaves_the_transaction_alive() {
 
 #[test]
 fn statements_lite3_writes_itself_fail_with_sqlite_errors_not_batch_errors() {
+    let _sqlite = common::sqlite_turn();
     let mut conn = connection();
     conn.execute_batch("BEGIN").unwrap();
     let err = conn.transaction().unwrap_err();
@@ -151,6 +159,7 @@ fn statements_lite3_writes_itself_fail_with_sqlite_errors_not_batch_errors() {
 
 #[test]
 fn a_transaction_dropped_while_unwinding_survives_a_panicking_profiler() {
+    let _sqlite = common::sqlite_turn();
     let mut conn = connection();
     conn.profile(Some(|sql: &str, _| {
         if sql == "ROLLBACK" {
@@ -175,6 +184,7 @@ fn a_transaction_dropped_while_unwinding_survives_a_panicking_profiler() {
 
 #[test]
 fn a_profiler_panicking_in_a_plain_drop_resumes_in_the_dropper_and_the_rollback_happened() {
+    let _sqlite = common::sqlite_turn();
     let mut conn = connection();
     conn.profile(Some(|sql: &str, _| {
         if sql == "ROLLBACK" {

@@ -37,7 +37,8 @@ impl RawConnection {
     /// Opens `path` with `flags`; on failure, reads the message and closes the half-made handle.
     pub(crate) fn open(path: &CStr, flags: c_int, vfs: Option<&CStr>) -> Result<Self> {
         // Refused before anything touches SQLite's global state: a single-threaded SQLite has no
-        // mutex around it, so even installing the allocator hooks belongs on the SQLite thread.
+        // mutex around it, so even installing the allocator hooks belongs to the thread that
+        // owns it.
         let door = Door::new()?;
         super::alloc::ensure_installed();
         let mut db = ptr::null_mut();
@@ -211,9 +212,15 @@ impl RawConnection {
         match closed {
             Ok(()) => {
                 let this = ManuallyDrop::new(self);
-                // SAFETY: the handle is closed, so Drop must not run; the Arc is moved out of the
-                // ManuallyDrop exactly once and released normally.
-                drop(unsafe { ptr::read(&this.interrupt) });
+                // SAFETY: the handle is closed, so Drop must not run; every field that owns
+                // something (the interrupt target, the door with its share of a single-threaded
+                // SQLite's ownership, the lossy names) is moved out of the ManuallyDrop exactly
+                // once and released normally. The rest are plain values.
+                unsafe {
+                    drop(ptr::read(&this.interrupt));
+                    drop(ptr::read(&this.door));
+                    drop(ptr::read(&this.lossy_names));
+                }
                 Ok(())
             }
             Err(rc) => {
@@ -226,8 +233,10 @@ impl RawConnection {
 
 impl Drop for RawConnection {
     fn drop(&mut self) {
-        if self.inherited_by_fork() {
-            // Closing in a child could roll back or checkpoint the parent's files: leak instead.
+        if self.inherited_by_fork() || self.refused_by_single_threaded_sqlite() {
+            // Closing in a child could roll back or checkpoint the parent's files, and closing
+            // from a thread that does not own a single-threaded SQLite would race with the one
+            // that does: leak instead (its share of the ownership is still released).
             return;
         }
         let db = self.as_ptr();

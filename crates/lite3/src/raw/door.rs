@@ -1,8 +1,8 @@
 //! The door into C: the one way every SQLite call of a connection goes in and comes out.
 //!
 //! Going in, [`RawConnection::enter`] refuses the call when the connection must not touch SQLite
-//! now: it was inherited by a forked child, the linked SQLite is single-threaded and this is not
-//! the SQLite thread, or SQLite has already rolled back the transaction a lite3 guard is holding
+//! now: it was inherited by a forked child, the linked SQLite is single-threaded and this thread
+//! does not own it (see [`super::sqlite_thread`]), or SQLite has already rolled back the transaction a lite3 guard is holding
 //! open. Coming out, [`RawConnection::failure`] captures SQLite's error while the handle is still
 //! exclusively ours, remembers what the failure means for the connection (fatal for a pool, or a
 //! transaction SQLite rolled back on its own), and resumes a panic a callback parked during the
@@ -32,8 +32,12 @@ pub(crate) struct Door {
     gate: Cell<u32>,
     /// The process generation the connection was opened in (see [`fork`]).
     generation: u32,
-    /// The library has no mutexes (SQLITE_THREADSAFE=0): only the SQLite thread may use it.
+    /// The library has no mutexes (SQLITE_THREADSAFE=0): only the thread that owns SQLite may
+    /// use it, and this connection holds a share of that ownership until it is closed.
     pinned_to_sqlite_thread: bool,
+    /// Declared last: released only after the connection is closed (`RawConnection::drop`
+    /// closes before its fields drop).
+    _ownership: Option<sqlite_thread::Ownership>,
     /// lite3 transaction guards (`Transaction`, `Savepoint`) alive on this connection.
     guards: Cell<u32>,
     /// SQLite rolled back the transaction the guards hold; nothing may run until they are gone.
@@ -51,9 +55,11 @@ impl Door {
     /// The door of a connection being opened on this thread, in this process.
     pub(crate) fn new() -> Result<Self> {
         let pinned_to_sqlite_thread = sqlite_thread::library_is_single_threaded();
-        if pinned_to_sqlite_thread && !sqlite_thread::on_the_sqlite_thread() {
-            return Err(Error::SingleThreaded);
-        }
+        let ownership = if pinned_to_sqlite_thread {
+            Some(sqlite_thread::claim()?)
+        } else {
+            None
+        };
         let generation = fork::generation_for_new_connection();
         let door = Self {
             gate: Cell::new(generation),
@@ -62,6 +68,7 @@ impl Door {
             guards: Cell::new(0),
             rolled_back: Cell::new(false),
             failed_fatally: Cell::new(false),
+            _ownership: ownership,
         };
         door.update_gate();
         Ok(door)
@@ -97,7 +104,7 @@ impl RawConnection {
         let door = self.door();
         if door.generation != fork::refresh() {
             Some(Error::Forked)
-        } else if door.pinned_to_sqlite_thread && !sqlite_thread::on_the_sqlite_thread() {
+        } else if self.refused_by_single_threaded_sqlite() {
             Some(Error::SingleThreaded)
         } else if door.rolled_back.get() {
             Some(Error::TransactionRolledBack)
@@ -215,6 +222,11 @@ impl RawConnection {
     )]
     pub(crate) fn failed_fatally(&self) -> bool {
         self.door().failed_fatally.get()
+    }
+
+    /// Whether the library is single-threaded and this thread does not own it.
+    pub(crate) fn refused_by_single_threaded_sqlite(&self) -> bool {
+        self.door().pinned_to_sqlite_thread && !sqlite_thread::owns_sqlite()
     }
 
     /// Whether this process is a child forked after the connection was opened: then it must not

@@ -23,7 +23,7 @@ mod value;
 pub(crate) use connection::{InterruptTarget, RawConnection};
 pub(crate) use fork::current as process_generation;
 pub(crate) use sqlite_thread::{
-    become_the_sqlite_thread, library_is_single_threaded, on_the_sqlite_thread,
+    become_the_worker_thread, library_is_single_threaded, on_the_worker_thread,
 };
 pub(crate) use statement::RawStatement;
 pub(crate) use text::utf8;

@@ -24,7 +24,8 @@ type OnOpen = dyn Fn(&Connection) -> Result<()> + Send + Sync;
 /// `Send + Sync` and cheap to clone; calls from all clones run one at a time, in order, on the
 /// worker's thread. When SQLite itself is single-threaded (the `single-thread` feature, or a
 /// system library built with `SQLITE_THREADSAFE=0`), every Worker runs its calls on one shared
-/// process-wide SQLite thread, and it is the only way to use SQLite at all.
+/// process-wide thread, which owns SQLite while any Worker lives: Workers are then how several
+/// threads share SQLite.
 ///
 /// - [`call`](Self::call) blocks until the closure has run and returns its result;
 ///   [`call_async`](Self::call_async) returns a future (no runtime needed);

@@ -3,7 +3,7 @@
 
 use super::queue::Queue;
 use super::sqlite_thread;
-use crate::raw::on_the_sqlite_thread;
+use crate::raw::on_the_worker_thread;
 use crate::{Connection, Error, Result};
 use std::any::Any;
 use std::panic::{self, AssertUnwindSafe};
@@ -35,7 +35,7 @@ impl Home {
     pub(crate) fn is_current_thread(self) -> bool {
         match self {
             Home::Thread(id) => id == thread::current().id(),
-            Home::SqliteThread => on_the_sqlite_thread(),
+            Home::SqliteThread => on_the_worker_thread(),
         }
     }
 }
@@ -105,7 +105,7 @@ impl Runner {
                     let _ = closed_tx.send(());
                 }));
                 // Wait until the connection is closed, unless this is the SQLite thread itself.
-                if !on_the_sqlite_thread() {
+                if !on_the_worker_thread() {
                     let _ = closed_rx.recv();
                 }
             }
@@ -164,7 +164,7 @@ fn start_dedicated(queue: &Arc<Queue>, open: Opener) -> Result<Runner> {
 
 fn start_shared(open: Opener) -> Result<Runner> {
     // Opening is a task of the SQLite thread: waiting for it there would wait forever.
-    if on_the_sqlite_thread() {
+    if on_the_worker_thread() {
         return Err(Error::WorkerReentry);
     }
     static NEXT_KEY: AtomicU64 = AtomicU64::new(1);

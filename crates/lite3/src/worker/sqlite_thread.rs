@@ -4,7 +4,7 @@
 //! away from every Worker of the process.
 
 use crate::Connection;
-use crate::raw::become_the_sqlite_thread;
+use crate::raw::become_the_worker_thread;
 use parking_lot::{Condvar, Mutex};
 use std::cell::RefCell;
 use std::collections::{HashMap, VecDeque};
@@ -36,7 +36,7 @@ impl SqliteThread {
     }
 
     fn serve(&self) -> ! {
-        become_the_sqlite_thread();
+        become_the_worker_thread();
         loop {
             let task = {
                 let mut tasks = self.tasks.lock();
