@@ -1,6 +1,6 @@
 //! W1–W4 of the standard workloads (shared/BENCH_SPEC.md) through lite3's safe API, written
 //! the way a performance-minded user would. `lite3 bench` times them; the criterion benchmark
-//! `crates/lite3/benches/workloads.rs` includes this file too, so both measure the same code.
+//! `crates/lite3-cli/benches/workloads.rs` compiles this file too, so both measure the same code.
 //! Each is its own non-inlined function so profilers (and `cargo xtask bench --instructions`)
 //! can attribute every instruction to its workload.
 

@@ -82,6 +82,7 @@ mod functions;
 mod interrupt;
 mod limits;
 mod memory;
+mod on_open;
 mod open_flags;
 mod params;
 // A pool hands connections between threads, which a single-threaded SQLite forbids.

@@ -422,12 +422,8 @@ fn a_profiler_panicking_during_checkin_rollback_keeps_the_slot() {
     let (_dir, pool) = pool_with_table("pool-cleanup-panic");
     let payload = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         let conn = pool.write().unwrap();
-        conn.profile(Some(|sql: &str, _| {
-            if sql == "ROLLBACK" {
-                panic!("profiler panics on ROLLBACK");
-            }
-        }))
-        .unwrap();
+        conn.profile(Some(common::profiler_panicking_on_rollback()))
+            .unwrap();
         conn.execute_batch("BEGIN; INSERT INTO t VALUES (1);")
             .unwrap();
     }))

@@ -161,12 +161,8 @@ fn statements_lite3_writes_itself_fail_with_sqlite_errors_not_batch_errors() {
 fn a_transaction_dropped_while_unwinding_survives_a_panicking_profiler() {
     let _sqlite = common::sqlite_turn();
     let mut conn = connection();
-    conn.profile(Some(|sql: &str, _| {
-        if sql == "ROLLBACK" {
-            panic!("profiler panics on ROLLBACK");
-        }
-    }))
-    .unwrap();
+    conn.profile(Some(common::profiler_panicking_on_rollback()))
+        .unwrap();
     // Before the fix the profiler's panic resumed inside the unwinding drop: an abort.
     let caught = catch_unwind(AssertUnwindSafe(|| {
         let tx = conn.transaction().unwrap();
@@ -186,12 +182,8 @@ fn a_transaction_dropped_while_unwinding_survives_a_panicking_profiler() {
 fn a_profiler_panicking_in_a_plain_drop_resumes_in_the_dropper_and_the_rollback_happened() {
     let _sqlite = common::sqlite_turn();
     let mut conn = connection();
-    conn.profile(Some(|sql: &str, _| {
-        if sql == "ROLLBACK" {
-            panic!("profiler panics on ROLLBACK");
-        }
-    }))
-    .unwrap();
+    conn.profile(Some(common::profiler_panicking_on_rollback()))
+        .unwrap();
     let caught = catch_unwind(AssertUnwindSafe(|| {
         let tx = conn.transaction().unwrap();
         tx.execute("INSERT INTO t VALUES (1)", ()).unwrap();

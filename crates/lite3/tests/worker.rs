@@ -1,6 +1,8 @@
 //! Worker: many callers, panics, backpressure, shutdown with calls queued, async calls.
 //! Runs in every build, including `single-thread`, where all Workers share one SQLite thread.
 
+mod common;
+
 use lite3::{Error, Worker};
 use std::future::Future;
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -345,11 +347,7 @@ fn a_profiler_panicking_during_the_workers_rollback_does_not_end_the_worker() {
     let worker = worker_with_table();
     let payload = catch_unwind(AssertUnwindSafe(|| {
         worker.call(|conn| {
-            conn.profile(Some(|sql: &str, _| {
-                if sql == "ROLLBACK" {
-                    panic!("profiler panics on ROLLBACK");
-                }
-            }))?;
+            conn.profile(Some(common::profiler_panicking_on_rollback()))?;
             conn.execute_batch("BEGIN; INSERT INTO t VALUES (1);")
         })
     }))

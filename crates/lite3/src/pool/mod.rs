@@ -5,14 +5,13 @@ mod slots;
 
 pub use guard::PooledConnection;
 
+use crate::on_open::OnOpen;
 use crate::{Connection, Error, OpenFlags, Result, Transaction, TransactionBehavior};
 use slots::{Counters, Slots};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::time::Duration;
-
-type OnOpen = dyn Fn(&Connection) -> Result<()> + Send + Sync;
 
 /// A pool of connections to one database file in WAL mode: one writer and N read-only readers,
 /// so reads run in parallel with each other and with the single writer.
@@ -52,7 +51,7 @@ pub(crate) struct Shared {
     path: PathBuf,
     timeout: Duration,
     busy_timeout: Duration,
-    on_open: Option<Arc<OnOpen>>,
+    on_open: OnOpen,
     writer: Slots,
     readers: Slots,
     counters: Counters,
@@ -80,7 +79,7 @@ pub struct PoolBuilder {
     readers: usize,
     timeout: Duration,
     busy_timeout: Duration,
-    on_open: Option<Arc<OnOpen>>,
+    on_open: OnOpen,
 }
 
 impl PoolBuilder {
@@ -112,7 +111,7 @@ impl PoolBuilder {
     where
         F: Fn(&Connection) -> Result<()> + Send + Sync + 'static,
     {
-        self.on_open = Some(Arc::new(f));
+        self.on_open = OnOpen::new(f);
         self
     }
 
@@ -179,7 +178,7 @@ impl Pool {
             readers: parallelism,
             timeout: Duration::from_secs(5),
             busy_timeout: Duration::from_secs(5),
-            on_open: None,
+            on_open: OnOpen::default(),
         }
     }
 
@@ -318,9 +317,7 @@ impl Shared {
 
     fn prepare(&self, conn: Connection) -> Result<Connection> {
         conn.busy_timeout(self.busy_timeout)?;
-        if let Some(on_open) = &self.on_open {
-            on_open(&conn)?;
-        }
+        self.on_open.run(&conn)?;
         Ok(conn)
     }
 }

@@ -5,6 +5,7 @@ mod reply;
 mod runner;
 mod sqlite_thread;
 
+use crate::on_open::OnOpen;
 use crate::{Connection, Error, OpenFlags, Result};
 use parking_lot::Mutex;
 use queue::{Queue, Refused};
@@ -15,8 +16,6 @@ use std::path::{Path, PathBuf};
 use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
-
-type OnOpen = dyn Fn(&Connection) -> Result<()> + Send + Sync;
 
 /// A connection that lives on a thread of its own; any thread sends it work as closures.
 ///
@@ -131,7 +130,7 @@ pub struct WorkerBuilder {
     path: PathBuf,
     flags: OpenFlags,
     capacity: usize,
-    on_open: Option<Arc<OnOpen>>,
+    on_open: OnOpen,
 }
 
 impl WorkerBuilder {
@@ -154,7 +153,7 @@ impl WorkerBuilder {
     where
         F: Fn(&Connection) -> Result<()> + Send + Sync + 'static,
     {
-        self.on_open = Some(Arc::new(f));
+        self.on_open = OnOpen::new(f);
         self
     }
 
@@ -173,9 +172,7 @@ impl WorkerBuilder {
             &queue,
             Box::new(move || {
                 let conn = Connection::open_with_flags(&path, flags)?;
-                if let Some(on_open) = on_open {
-                    on_open(&conn)?;
-                }
+                on_open.run(&conn)?;
                 Ok(conn)
             }),
         )?;
@@ -217,7 +214,7 @@ impl Worker {
             path: path.as_ref().to_path_buf(),
             flags: OpenFlags::default(),
             capacity: 64,
-            on_open: None,
+            on_open: OnOpen::default(),
         }
     }
 

@@ -39,3 +39,14 @@ pub fn sqlite_turn() -> Option<std::sync::MutexGuard<'static, ()>> {
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     })
 }
+
+/// A statement profiler that panics when it sees `ROLLBACK` finish: a user callback that fails
+/// during lite3's own cleanup.
+#[allow(dead_code, reason = "not every test binary uses it")]
+pub fn profiler_panicking_on_rollback() -> impl FnMut(&str, std::time::Duration) + Send + 'static {
+    |sql: &str, _| {
+        if sql == "ROLLBACK" {
+            panic!("profiler panics on ROLLBACK");
+        }
+    }
+}

@@ -1,15 +1,18 @@
 //! W1–W4 of the standard workloads (shared/BENCH_SPEC.md) through the safe API, under criterion
-//! (figures, not pass/fail). The workload code is the CLI's own (`lite3 bench`), included here,
-//! so both measure exactly the same thing; `cargo xtask bench` compares it with C.
+//! (figures, not pass/fail). The workload code is the CLI's own (`lite3 bench`): this package's
+//! `src/workloads.rs`, compiled into the benchmark as it is into the binary, so both measure
+//! exactly the same thing; `cargo xtask bench` compares it with C. (A binary has no library to
+//! import from, and a library target would compile the workloads in another crate than the
+//! binary, which measurably changes their code.)
 //!
-//! `cargo bench -p lite3 --bench workloads` (LITE3_BENCH_ROWS sets N, default 100,000).
+//! `cargo bench -p lite3-cli --bench workloads` (LITE3_BENCH_ROWS sets N, default 100,000).
 
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
 use lite3::Connection;
 use std::path::Path;
 use std::time::Duration;
 
-#[path = "../../lite3-cli/src/workloads.rs"]
+#[path = "../src/workloads.rs"]
 mod workloads;
 
 fn rows() -> u64 {
