@@ -4,7 +4,7 @@
 
 use crate::{Error, workloads};
 use std::io::Write as _;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 #[derive(clap::Args)]
@@ -12,9 +12,14 @@ pub(crate) struct Args {
     /// Rows to insert (and point selects, tiny queries to run).
     #[arg(long, default_value_t = 1_000_000)]
     rows: u64,
-    /// Database file, deleted first (default: bench.db in the temporary directory).
+    /// Database file, created for the run and deleted after it (default: bench.db in the
+    /// temporary directory). An existing file is replaced only if it is a benchmark database
+    /// (its one table is the benchmark's), or with --overwrite.
     #[arg(long)]
     db: Option<PathBuf>,
+    /// Replace the --db file even if it is not a benchmark database.
+    #[arg(long)]
+    overwrite: bool,
 }
 
 pub(crate) fn run(args: &Args) -> Result<(), Error> {
@@ -28,6 +33,9 @@ pub(crate) fn run(args: &Args) -> Result<(), Error> {
         .db
         .clone()
         .unwrap_or_else(|| std::env::temp_dir().join("bench.db"));
+    if !args.overwrite {
+        refuse_to_replace_other_files(&path)?;
+    }
     let mut conn = workloads::create_database(&path)?;
     let mut options = Vec::new();
     conn.pragma(None, "compile_options", None, |row| {
@@ -67,4 +75,30 @@ pub(crate) fn run(args: &Args) -> Result<(), Error> {
     drop(conn);
     workloads::remove_database(&path);
     Ok(())
+}
+
+/// The benchmark deletes its database before and after the run: an existing file there must be
+/// one it made (a database whose only table is the benchmark's), never a user's data.
+fn refuse_to_replace_other_files(path: &Path) -> Result<(), Error> {
+    if !path.exists() {
+        return Ok(());
+    }
+    let refuse = || {
+        Error::Input(format!(
+            "{}: the file exists and is not a benchmark database; lite3 bench would delete it. \
+             Choose another --db, or pass --overwrite to replace it",
+            path.display()
+        ))
+    };
+    let flags = lite3::OpenFlags::READ_ONLY | lite3::OpenFlags::URI;
+    let Ok(conn) = lite3::Connection::open_with_flags(path, flags) else {
+        return Err(refuse());
+    };
+    let schema: lite3::Result<Vec<String>> = conn
+        .prepare("SELECT sql FROM sqlite_schema")
+        .and_then(|mut stmt| stmt.query_map((), |row| row.get(0))?.collect());
+    match schema {
+        Ok(schema) if schema == [workloads::SCHEMA] => Ok(()),
+        _ => Err(refuse()),
+    }
 }

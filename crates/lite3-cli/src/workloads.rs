@@ -13,12 +13,13 @@ use std::path::Path;
 pub fn create_database(path: &Path) -> lite3::Result<Connection> {
     remove_database(path);
     let conn = Connection::open(path)?;
-    conn.execute_batch(
-        "PRAGMA journal_mode=WAL; PRAGMA synchronous=OFF;
-         CREATE TABLE t(id INTEGER PRIMARY KEY, name TEXT NOT NULL, score REAL NOT NULL, data BLOB NOT NULL);",
-    )?;
+    conn.execute_batch("PRAGMA journal_mode=WAL; PRAGMA synchronous=OFF;")?;
+    conn.execute_batch(SCHEMA)?;
     Ok(conn)
 }
+
+/// The spec's one table, exactly as SQLite records it in `sqlite_schema`.
+pub const SCHEMA: &str = "CREATE TABLE t(id INTEGER PRIMARY KEY, name TEXT NOT NULL, score REAL NOT NULL, data BLOB NOT NULL)";
 
 /// Removes the database at `path` with its WAL, shared-memory and journal files.
 pub fn remove_database(path: &Path) {

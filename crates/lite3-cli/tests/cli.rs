@@ -280,6 +280,78 @@ fn bench_prints_the_standard_lines_with_checksums() {
 }
 
 #[test]
+fn a_failed_export_leaves_the_old_output_file_as_it_was() {
+    let s = Scratch::new("export-keeps");
+    let db = s.path("x.db");
+    ok(&["query", &db, "CREATE TABLE t(x)"]);
+    ok(&["query", &db, "INSERT INTO t VALUES (1), (2), (3)"]);
+    let out = s.file("report.csv", "last week's report\n");
+    // Fails at the second row, after the header and a row were written: abs() overflows.
+    let err = fails(&[
+        "export",
+        &db,
+        "--sql",
+        "SELECT CASE WHEN x > 1 THEN abs(-9223372036854775807 - 1) ELSE x END AS v FROM t",
+        "-o",
+        &out,
+    ]);
+    assert!(err.contains("integer overflow"), "{err}");
+    assert_eq!(
+        std::fs::read_to_string(&out).unwrap(),
+        "last week's report\n"
+    );
+    let leftovers: Vec<_> = std::fs::read_dir(Path::new(&out).parent().unwrap())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| name.contains("lite3-export"))
+        .collect();
+    assert!(leftovers.is_empty(), "temporary files left: {leftovers:?}");
+    // A successful export replaces it.
+    ok(&["export", &db, "t", "-o", &out]);
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), "x\n1\n2\n3\n");
+}
+
+#[test]
+fn bench_never_deletes_a_database_it_did_not_make() {
+    let s = Scratch::new("bench-refuses");
+    let db = s.path("precious.db");
+    ok(&["query", &db, "CREATE TABLE customers(name TEXT)"]);
+    ok(&["query", &db, "INSERT INTO customers VALUES ('Ada')"]);
+    let err = fails(&["bench", "--rows", "10", "--db", &db]);
+    assert!(
+        err.contains("precious.db") && err.contains("--overwrite"),
+        "{err}"
+    );
+    assert_eq!(
+        ok(&[
+            "query",
+            &db,
+            "SELECT name FROM customers",
+            "--format",
+            "csv"
+        ]),
+        "name\nAda\n"
+    );
+    // Not a database at all: refused too, and left as it was.
+    let notes = s.file("notes.txt", "my notes\n");
+    fails(&["bench", "--rows", "10", "--db", &notes]);
+    assert_eq!(std::fs::read_to_string(&notes).unwrap(), "my notes\n");
+    // A benchmark database left by an interrupted run is replaced; --overwrite replaces anything.
+    let leftover = s.path("leftover.db");
+    ok(&[
+        "query",
+        &leftover,
+        "CREATE TABLE t(id INTEGER PRIMARY KEY, name TEXT NOT NULL, score REAL NOT NULL, data BLOB NOT NULL)",
+    ]);
+    ok(&["bench", "--rows", "10", "--db", &leftover]);
+    ok(&["bench", "--rows", "10", "--db", &db, "--overwrite"]);
+    assert!(
+        !Path::new(&db).exists(),
+        "the benchmark removes its database afterwards"
+    );
+}
+
+#[test]
 fn stats_describe_the_database() {
     let s = Scratch::new("stats");
     let db = s.path("s.db");
