@@ -1,8 +1,9 @@
 //! `lite3 export DB (TABLE | --sql SQL) --format csv|ndjson|json [--output FILE]`.
 
 use crate::Error;
+use crate::database;
 use crate::output::{self, BlobEncoding, Format};
-use lite3::{Connection, OpenFlags};
+use lite3::OpenFlags;
 use std::fs::File;
 use std::io::BufWriter;
 use std::path::{Path, PathBuf};
@@ -10,7 +11,7 @@ use std::path::{Path, PathBuf};
 #[derive(clap::Args)]
 pub(crate) struct Args {
     /// Database file.
-    db: PathBuf,
+    pub(crate) db: PathBuf,
     /// Table to export (all columns, in rowid order where there is one).
     #[arg(required_unless_present = "sql", conflicts_with = "sql")]
     table: Option<String>,
@@ -27,10 +28,12 @@ pub(crate) struct Args {
     /// succeeded: a failure leaves an existing file as it was.
     #[arg(long, short = 'o')]
     output: Option<PathBuf>,
+    #[command(flatten)]
+    wait: database::Wait,
 }
 
 pub(crate) fn run(args: &Args) -> Result<(), Error> {
-    let conn = Connection::open_with_flags(&args.db, OpenFlags::READ_ONLY | OpenFlags::URI)?;
+    let conn = database::open(&args.db, OpenFlags::READ_ONLY | OpenFlags::URI, &args.wait)?;
     let sql = match (&args.table, &args.sql) {
         (_, Some(sql)) => sql.clone(),
         (Some(table), None) => format!("SELECT * FROM {}", quote_identifier(table)),

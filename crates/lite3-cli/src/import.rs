@@ -4,10 +4,11 @@
 //! back, naming the file, the line and the reason.
 
 use crate::Error;
+use crate::database;
 use crate::export::quote_identifier;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use lite3::types::{ToSqlOutput, ValueRef};
-use lite3::{Connection, ToSql, TransactionBehavior};
+use lite3::{OpenFlags, ToSql, TransactionBehavior};
 use std::io::{BufRead, BufReader, IsTerminal};
 use std::path::PathBuf;
 use std::time::Instant;
@@ -15,7 +16,7 @@ use std::time::Instant;
 #[derive(clap::Args)]
 pub(crate) struct Args {
     /// Database file (created if missing).
-    db: PathBuf,
+    pub(crate) db: PathBuf,
     /// Table to insert into (created if missing).
     table: String,
     /// Input file: .csv/.tsv or .ndjson/.jsonl (or say which with --format).
@@ -32,6 +33,8 @@ pub(crate) struct Args {
     /// Lines read to infer column types (and, for NDJSON, the columns).
     #[arg(long, default_value_t = 1000)]
     sample: usize,
+    #[command(flatten)]
+    wait: database::Wait,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -98,11 +101,12 @@ pub(crate) fn run(args: &Args) -> Result<(), Error> {
     let columns = source.columns().to_vec();
     let kinds = infer(&columns, &sample, &args.types)?;
 
-    let mut conn = Connection::open(&args.db)?;
+    let mut conn = database::open(&args.db, OpenFlags::default(), &args.wait)?;
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let table = quote_identifier(&args.table);
     let exists: bool = tx.query_row(
-        "SELECT count(*) > 0 FROM sqlite_schema WHERE type = 'table' AND name = ?1",
+        // SQLite's names ignore ASCII case: `T` is the existing table `t`.
+        "SELECT count(*) > 0 FROM sqlite_schema WHERE type = 'table' AND name = ?1 COLLATE NOCASE",
         (&args.table,),
         |r| r.get(0),
     )?;

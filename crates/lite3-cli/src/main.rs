@@ -3,6 +3,7 @@
 #![forbid(unsafe_code)]
 
 mod bench;
+mod database;
 mod error;
 mod export;
 mod import;
@@ -44,11 +45,11 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Import(args) => import::run(&args),
-        Command::Query(args) => query::run(&args),
-        Command::Export(args) => export::run(&args),
+        Command::Import(args) => import::run(&args).map_err(|e| database::at(&args.db, e)),
+        Command::Query(args) => query::run(&args).map_err(|e| database::at(&args.db, e)),
+        Command::Export(args) => export::run(&args).map_err(|e| database::at(&args.db, e)),
         Command::Bench(args) => bench::run(&args),
-        Command::Stats(args) => stats::run(&args),
+        Command::Stats(args) => stats::run(&args).map_err(|e| database::at(&args.db, e)),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

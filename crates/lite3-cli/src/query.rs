@@ -1,15 +1,16 @@
 //! `lite3 query DB SQL [--param V]…`: parameters are always bound, never spliced into the SQL.
 
 use crate::Error;
+use crate::database;
 use crate::output::{self, BlobEncoding, Format};
-use lite3::{Connection, OpenFlags, params_from_iter};
+use lite3::{OpenFlags, params_from_iter};
 use std::io::Write as _;
 use std::path::PathBuf;
 
 #[derive(clap::Args)]
 pub(crate) struct Args {
     /// Database file (created if missing, unless --read-only).
-    db: PathBuf,
+    pub(crate) db: PathBuf,
     /// One SQL statement; use ?1, ?2, … for the parameters.
     sql: String,
     /// A parameter value, bound as text (repeat for ?1, ?2, …).
@@ -24,6 +25,8 @@ pub(crate) struct Args {
     /// Open the database read-only.
     #[arg(long)]
     read_only: bool,
+    #[command(flatten)]
+    wait: database::Wait,
 }
 
 pub(crate) fn run(args: &Args) -> Result<(), Error> {
@@ -32,7 +35,7 @@ pub(crate) fn run(args: &Args) -> Result<(), Error> {
     } else {
         OpenFlags::default()
     };
-    let conn = Connection::open_with_flags(&args.db, flags)?;
+    let conn = database::open(&args.db, flags, &args.wait)?;
     let mut stmt = conn.prepare(&args.sql)?;
     if stmt.column_count() == 0 {
         let changed = stmt.execute(params_from_iter(args.params.iter()))?;

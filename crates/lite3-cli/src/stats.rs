@@ -2,19 +2,27 @@
 //! and the C heap hold after opening it.
 
 use crate::Error;
-use lite3::{Connection, OpenFlags};
+use crate::database;
+use lite3::OpenFlags;
 use std::io::Write as _;
 use std::path::PathBuf;
 
 #[derive(clap::Args)]
 pub(crate) struct Args {
     /// Database file (opened read-only).
-    db: PathBuf,
+    pub(crate) db: PathBuf,
+    #[command(flatten)]
+    wait: database::Wait,
 }
 
 pub(crate) fn run(args: &Args) -> Result<(), Error> {
     let mut out = std::io::stdout().lock();
-    let conn = Connection::open_with_flags(&args.db, OpenFlags::READ_ONLY | OpenFlags::URI)?;
+    let conn = database::open(&args.db, OpenFlags::READ_ONLY | OpenFlags::URI, &args.wait)?;
+    // SQLite reads the file on first use: a file that is not a database fails here, before
+    // anything is printed.
+    conn.query_row("SELECT count(*) FROM sqlite_schema", (), |r| {
+        r.get::<_, i64>(0)
+    })?;
     let source = if lite3::ffi::build_info::VENDORED {
         "vendored"
     } else {

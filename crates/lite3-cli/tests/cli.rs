@@ -312,6 +312,73 @@ fn a_failed_export_leaves_the_old_output_file_as_it_was() {
 }
 
 #[test]
+fn commands_wait_for_another_writer_and_name_the_database_when_they_give_up() {
+    let s = Scratch::new("busy");
+    let db = s.path("busy.db");
+    ok(&["query", &db, "CREATE TABLE t(x)"]);
+    let csv = s.file("rows.csv", "x\n1\n2\n");
+    // Another process's connection holds the write lock for a while.
+    let holder = lite3::Connection::open(&db).unwrap();
+    holder
+        .execute_batch("BEGIN IMMEDIATE; INSERT INTO t VALUES (0)")
+        .unwrap();
+    let err = fails(&["import", &db, "t", &csv, "--timeout", "0.2"]);
+    assert!(
+        err.contains("busy.db") && err.contains("database is locked"),
+        "{err}"
+    );
+    assert!(!err.contains("batch"), "{err}");
+    let release = std::thread::spawn(move || {
+        std::thread::sleep(std::time::Duration::from_millis(300));
+        holder.execute_batch("COMMIT").unwrap();
+    });
+    // The default timeout (5 s) outlasts the lock: the import waits, then succeeds.
+    ok(&["import", &db, "t", &csv]);
+    release.join().unwrap();
+    assert_eq!(
+        ok(&["query", &db, "SELECT count(*) FROM t", "-f", "csv"]),
+        "count(*)\n3\n"
+    );
+    let bad = lite3(&["query", &db, "SELECT 1", "--timeout=-1"]);
+    assert_eq!(bad.status.code(), Some(2), "a usage error");
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("not a duration"));
+}
+
+#[test]
+fn import_finds_an_existing_table_whatever_the_case_of_its_name() {
+    let s = Scratch::new("import-case");
+    let db = s.path("c.db");
+    ok(&["query", &db, "CREATE TABLE people(name TEXT)"]);
+    let csv = s.file("p.csv", "name\nAda\n");
+    ok(&["import", &db, "PEOPLE", &csv]);
+    assert_eq!(
+        ok(&["query", &db, "SELECT name FROM people", "-f", "csv"]),
+        "name\nAda\n"
+    );
+}
+
+#[test]
+fn stats_on_a_file_that_is_not_a_database_fails_before_printing() {
+    let s = Scratch::new("stats-notdb");
+    let notes = s.file(
+        "notes.txt",
+        "not a database, just text that is long enough to be read\n",
+    );
+    let out = lite3(&["stats", &notes]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        out.stdout.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        err.contains("notes.txt") && err.contains("not a database"),
+        "{err}"
+    );
+}
+
+#[test]
 fn bench_never_deletes_a_database_it_did_not_make() {
     let s = Scratch::new("bench-refuses");
     let db = s.path("precious.db");

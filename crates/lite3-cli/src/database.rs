@@ -1,0 +1,59 @@
+//! Opening the user's database the same way in every command: with a busy timeout, so another
+//! process's write makes the command wait instead of failing at once, and with the database's
+//! path in every error that concerns the file.
+
+use crate::Error;
+use lite3::{Connection, ErrorCode, OpenFlags};
+use std::path::Path;
+use std::time::Duration;
+
+/// `--timeout`: shared by the commands that open a database.
+#[derive(clap::Args)]
+pub(crate) struct Wait {
+    /// Seconds to wait while another process holds a lock on the database, before giving up
+    /// with "database is locked".
+    #[arg(long, value_name = "SECONDS", default_value = "5", value_parser = seconds)]
+    timeout: Duration,
+}
+
+fn seconds(text: &str) -> Result<Duration, String> {
+    let value: f64 = text
+        .parse()
+        .map_err(|_| format!("{text:?} is not a number of seconds"))?;
+    Duration::try_from_secs_f64(value).map_err(|_| format!("{text:?} is not a duration"))
+}
+
+/// Opens `path` with `flags` and the busy timeout of `wait`.
+pub(crate) fn open(path: &Path, flags: OpenFlags, wait: &Wait) -> Result<Connection, Error> {
+    let conn = Connection::open_with_flags(path, flags).map_err(|e| at(path, e.into()))?;
+    conn.busy_timeout(wait.timeout)
+        .map_err(|e| at(path, e.into()))?;
+    Ok(conn)
+}
+
+/// `error`, naming `path` when it concerns the database file (it cannot be opened, is locked,
+/// read-only, full, corrupt or not a database): the message then says which file.
+pub(crate) fn at(path: &Path, error: Error) -> Error {
+    let Error::Sqlite(sqlite) = &error else {
+        return error;
+    };
+    let about_the_file = matches!(
+        sqlite.sqlite_code(),
+        Some(
+            ErrorCode::CantOpen
+                | ErrorCode::Busy
+                | ErrorCode::Locked
+                | ErrorCode::ReadOnly
+                | ErrorCode::Full
+                | ErrorCode::Corrupt
+                | ErrorCode::NotADatabase
+                | ErrorCode::IoErr
+                | ErrorCode::Permission
+        )
+    );
+    if about_the_file {
+        Error::Input(format!("{}: {sqlite}", path.display()))
+    } else {
+        error
+    }
+}
