@@ -27,7 +27,9 @@ pub(crate) struct Args {
     /// CSV field delimiter (default ',', or tab for .tsv).
     #[arg(long)]
     delimiter: Option<char>,
-    /// Column type for a new table, overriding inference (repeatable): --type id=INTEGER
+    /// Column type for a new table, overriding inference (repeatable): --type id=INTEGER. A
+    /// type with TEXT or BLOB affinity (containing CHAR, CLOB, TEXT or BLOB) keeps every value
+    /// exactly as written; "NaN" and "inf" are never turned into numbers.
     #[arg(long = "type", value_name = "COLUMN=TYPE")]
     types: Vec<String>,
     /// Lines read to infer column types (and, for NDJSON, the columns).
@@ -229,19 +231,45 @@ impl Kind {
         }
     }
 
-    /// CSV text becomes a number in numeric columns; TEXT columns keep it as written ("007").
+    /// CSV text becomes a number in numeric columns. Columns whose type has TEXT or BLOB
+    /// affinity in SQLite's rules (inferred TEXT, or `--type` with CHAR, CLOB, TEXT, BLOB or no
+    /// type) keep it exactly as written ("007", "1.10", "1e5"). Text that no finite number
+    /// denotes ("NaN", "inf") is never turned into one.
     fn convert(&self, field: Field) -> Field {
         let Field::Text(text) = field else {
             return field;
         };
-        match self {
-            Kind::Text => Field::Text(text),
-            _ => text
-                .parse()
-                .map(Field::Integer)
-                .or_else(|_| text.parse().map(Field::Real))
-                .unwrap_or(Field::Text(text)),
+        if self.keeps_text() {
+            return Field::Text(text);
         }
+        text.parse()
+            .map(Field::Integer)
+            .ok()
+            .or_else(|| {
+                text.parse()
+                    .ok()
+                    .filter(|r: &f64| r.is_finite())
+                    .map(Field::Real)
+            })
+            .unwrap_or(Field::Text(text))
+    }
+
+    /// Whether SQLite stores text in such a column as text: TEXT or BLOB affinity, decided as
+    /// SQLite decides it from the declared type (INT first, then CHAR, CLOB, TEXT, then BLOB or
+    /// no type).
+    fn keeps_text(&self) -> bool {
+        let declared = match self {
+            Kind::Text => return true,
+            Kind::Integer | Kind::Real => return false,
+            Kind::Declared(t) => t.to_ascii_uppercase(),
+        };
+        if declared.contains("INT") {
+            return false;
+        }
+        ["CHAR", "CLOB", "TEXT", "BLOB"]
+            .iter()
+            .any(|word| declared.contains(word))
+            || declared.trim().is_empty()
     }
 }
 

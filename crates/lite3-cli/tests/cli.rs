@@ -379,6 +379,35 @@ fn stats_on_a_file_that_is_not_a_database_fails_before_printing() {
 }
 
 #[test]
+fn a_column_declared_text_keeps_the_exact_text_and_non_numbers_stay_text() {
+    let s = Scratch::new("import-text");
+    let db = s.path("t.db");
+    let csv = s.file("codes.csv", "code,amount\n1.10,NaN\n1e5,inf\n007,2\n");
+    ok(&[
+        "import",
+        &db,
+        "codes",
+        &csv,
+        "--type",
+        "code=TEXT",
+        "--type",
+        "amount=REAL",
+    ]);
+    let rows = ok(&[
+        "query",
+        &db,
+        "SELECT code, typeof(code), CAST(amount AS TEXT) AS amount, typeof(amount) FROM codes ORDER BY rowid",
+        "-f",
+        "csv",
+    ]);
+    // Before the fix: 1.1 / 100000.0 / 7, NaN stored as NULL and inf as Infinity.
+    assert_eq!(
+        rows,
+        "code,typeof(code),amount,typeof(amount)\n1.10,text,NaN,text\n1e5,text,inf,text\n007,text,2.0,real\n"
+    );
+}
+
+#[test]
 fn bench_never_deletes_a_database_it_did_not_make() {
     let s = Scratch::new("bench-refuses");
     let db = s.path("precious.db");
