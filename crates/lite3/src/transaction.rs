@@ -77,6 +77,13 @@ pub enum TransactionBehavior {
 /// `Transaction` borrows the connection mutably, so it cannot outlive it and a second
 /// transaction cannot start meanwhile (use [`savepoint`](Self::savepoint) to nest).
 ///
+/// After some errors (an interrupted write, `Full`, an I/O error, out of memory, some `Busy`
+/// cases) SQLite rolls the whole transaction back on its own. From then on every statement run
+/// through the guard, and [`commit`](Self::commit), fail with
+/// [`Error::TransactionRolledBack`](crate::Error::TransactionRolledBack): nothing after the
+/// rollback can run in autocommit mode and be committed by accident. Drop the guard and start
+/// again.
+///
 /// ```
 /// use lite3::Connection;
 ///

@@ -2,8 +2,8 @@
 //!
 //! Going in, [`RawConnection::enter`] refuses the call when the connection must not touch SQLite
 //! now: it was inherited by a forked child, the linked SQLite is single-threaded and this thread
-//! does not own it (see [`super::sqlite_thread`]), or SQLite has already rolled back the transaction a lite3 guard is holding
-//! open. Coming out, [`RawConnection::failure`] captures SQLite's error while the handle is still
+//! does not own it (see [`super::sqlite_thread`]), or SQLite has already rolled back the
+//! transaction a lite3 guard is holding open. Coming out, [`RawConnection::failure`] captures SQLite's error while the handle is still
 //! exclusively ours, remembers what the failure means for the connection (fatal for a pool, or a
 //! transaction SQLite rolled back on its own), and resumes a panic a callback parked during the
 //! call (dropping it instead while the thread is already unwinding, since a second panic would
@@ -35,8 +35,8 @@ pub(crate) struct Door {
     /// The library has no mutexes (SQLITE_THREADSAFE=0): only the thread that owns SQLite may
     /// use it, and this connection holds a share of that ownership until it is closed.
     pinned_to_sqlite_thread: bool,
-    /// Declared last: released only after the connection is closed (`RawConnection::drop`
-    /// closes before its fields drop).
+    /// Released when the door drops, which is after the connection is closed
+    /// (`RawConnection::drop` closes before its fields drop).
     _ownership: Option<sqlite_thread::Ownership>,
     /// lite3 transaction guards (`Transaction`, `Savepoint`) alive on this connection.
     guards: Cell<u32>,
@@ -87,7 +87,8 @@ impl Door {
 }
 
 impl RawConnection {
-    /// Refuses a call into SQLite that must not happen now; one compare when all is well.
+    /// Refuses a call into SQLite that must not happen now; one compare when all is well. Made
+    /// once per statement run (when it is prepared or starts stepping), not once per row.
     #[inline(always)]
     pub(crate) fn enter(&self) -> Result<()> {
         if self.door().gate.get() != fork::seen() {
