@@ -211,11 +211,11 @@ impl RawConnection {
         });
         match closed {
             Ok(()) => {
+                // The handle is closed, so Drop must not run. Every field that owns something
+                // (the interrupt target, the door with its share of a single-threaded SQLite's
+                // ownership, the lossy names) is released normally; the rest are plain values.
                 let this = ManuallyDrop::new(self);
-                // SAFETY: the handle is closed, so Drop must not run; every field that owns
-                // something (the interrupt target, the door with its share of a single-threaded
-                // SQLite's ownership, the lossy names) is moved out of the ManuallyDrop exactly
-                // once and released normally. The rest are plain values.
+                // SAFETY: each of these fields is read out of the ManuallyDrop exactly once.
                 unsafe {
                     drop(ptr::read(&this.interrupt));
                     drop(ptr::read(&this.door));

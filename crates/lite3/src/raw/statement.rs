@@ -136,14 +136,7 @@ impl RawStatement {
         conn: &'a RawConnection,
         index: usize,
     ) -> Option<&'a str> {
-        // SAFETY: the statement is valid; the name (or null) lives as long as the statement,
-        // which the borrow of `self` keeps alive.
-        unsafe {
-            Self::name(
-                conn,
-                ffi::sqlite3_bind_parameter_name(self.as_ptr(), index as c_int),
-            )
-        }
+        self.statement_name(conn, ffi::sqlite3_bind_parameter_name, index)
     }
 
     /// Binds `value` to the 1-based `index` and returns SQLite's result code, for the caller to
@@ -193,9 +186,7 @@ impl RawStatement {
     /// Column `i`'s name (`i < column_count()`); `None` only when SQLite is out of memory.
     /// `conn` is the statement's connection, which keeps lossy copies of invalid names.
     pub(crate) fn column_name<'a>(&'a self, conn: &'a RawConnection, i: usize) -> Option<&'a str> {
-        // SAFETY: the statement is valid; the name lives until the statement is finalised or
-        // re-prepared (by a step), which the borrow of `self` prevents.
-        unsafe { Self::name(conn, ffi::sqlite3_column_name(self.as_ptr(), i as c_int)) }
+        self.statement_name(conn, ffi::sqlite3_column_name, i)
     }
 
     pub(crate) fn column_decltype<'a>(
@@ -203,13 +194,23 @@ impl RawStatement {
         conn: &'a RawConnection,
         i: usize,
     ) -> Option<&'a str> {
-        // SAFETY: as for column_name.
-        unsafe {
-            Self::name(
-                conn,
-                ffi::sqlite3_column_decltype(self.as_ptr(), i as c_int),
-            )
-        }
+        self.statement_name(conn, ffi::sqlite3_column_decltype, i)
+    }
+
+    /// A name SQLite keeps for this statement: `get` is one of its accessors for column names,
+    /// declared types or parameter names, asked for item `i`.
+    fn statement_name<'a>(
+        &'a self,
+        conn: &'a RawConnection,
+        get: unsafe extern "C" fn(*mut ffi::sqlite3_stmt, c_int) -> *const c_char,
+        i: usize,
+    ) -> Option<&'a str> {
+        // An index past c_int is out of range too; SQLite answers null for it.
+        let i = c_int::try_from(i).unwrap_or(c_int::MAX);
+        // SAFETY: the statement is valid; SQLite's name accessors return null or a string that
+        // lives until the statement is finalised or re-prepared (by a step), which the borrow
+        // of `self` prevents for `'a`.
+        unsafe { Self::name(conn, get(self.as_ptr(), i)) }
     }
 
     /// A name SQLite returned, as UTF-8 (see [`super::lossy_names`]).
