@@ -6,6 +6,7 @@
 use crate::Error;
 use crate::database;
 use crate::export::quote_identifier;
+use crate::line_numbers::Positions;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use lite3::types::{ToSqlOutput, ValueRef};
 use lite3::{OpenFlags, ToSql, TransactionBehavior};
@@ -65,9 +66,9 @@ impl ToSql for Field {
     }
 }
 
-/// A record and the line it started on.
+/// A record and where it started, in its source's [`Positions`].
 struct Record {
-    line: u64,
+    at: u64,
     fields: Vec<Field>,
 }
 
@@ -75,6 +76,8 @@ struct Record {
 trait Source {
     fn columns(&self) -> &[String];
     fn next_record(&mut self) -> Option<Result<Record, String>>;
+    /// What the records' positions mean, to name their lines in messages.
+    fn positions(&self) -> Positions;
 }
 
 pub(crate) fn run(args: &Args) -> Result<(), Error> {
@@ -89,7 +92,9 @@ pub(crate) fn run(args: &Args) -> Result<(), Error> {
         ))
     };
     let mut source: Box<dyn Source> = match format_of(args)? {
-        InputFormat::Csv => Box::new(CsvSource::new(reader, delimiter_of(args)?).map_err(located)?),
+        InputFormat::Csv => {
+            Box::new(CsvSource::new(reader, delimiter_of(args)?, &args.file).map_err(located)?)
+        }
         InputFormat::Ndjson => Box::new(NdjsonSource::new(reader, args.sample).map_err(located)?),
     };
     // The sample is read first, to infer types; it is inserted like every other record.
@@ -130,6 +135,7 @@ pub(crate) fn run(args: &Args) -> Result<(), Error> {
 
     let progress = progress_bar();
     let mut rows = 0u64;
+    let positions = source.positions();
     let mut insert_record = |record: Record| -> Result<(), Error> {
         let typed: Vec<Field> = record
             .fields
@@ -140,7 +146,7 @@ pub(crate) fn run(args: &Args) -> Result<(), Error> {
         let params: Vec<&dyn ToSql> = typed.iter().map(|f| f as &dyn ToSql).collect();
         insert
             .execute(params.as_slice())
-            .map_err(|e| located(format!("{}: {e}", record.line)))?;
+            .map_err(|e| located(format!("{}: {e}", positions.line(record.at))))?;
         rows += 1;
         progress.inc(1);
         Ok(())
@@ -342,12 +348,14 @@ fn numeric_kind(text: &str) -> Option<Kind> {
 
 struct CsvSource<R: std::io::Read> {
     reader: csv::Reader<R>,
+    /// Records' positions are byte offsets into this file (see [`Positions`]).
+    positions: Positions,
     columns: Vec<String>,
     record: csv::StringRecord,
 }
 
 impl<R: std::io::Read> CsvSource<R> {
-    fn new(input: R, delimiter: u8) -> Result<Self, String> {
+    fn new(input: R, delimiter: u8, path: &std::path::Path) -> Result<Self, String> {
         let mut reader = csv::ReaderBuilder::new()
             .delimiter(delimiter)
             .has_headers(true)
@@ -361,9 +369,17 @@ impl<R: std::io::Read> CsvSource<R> {
         }
         Ok(Self {
             reader,
+            positions: Positions::BytesOf(path.to_path_buf()),
             columns,
             record: csv::StringRecord::new(),
         })
+    }
+}
+
+impl<R: std::io::Read> CsvSource<R> {
+    /// A record's position: its start's byte offset, made a line number only for messages.
+    fn position_of(position: Option<&csv::Position>) -> u64 {
+        position.map_or(0, csv::Position::byte)
     }
 }
 
@@ -372,14 +388,19 @@ impl<R: std::io::Read> Source for CsvSource<R> {
         &self.columns
     }
 
+    fn positions(&self) -> Positions {
+        self.positions.clone()
+    }
+
     fn next_record(&mut self) -> Option<Result<Record, String>> {
         match self.reader.read_record(&mut self.record) {
             Ok(false) => None,
             Ok(true) => {
-                let line = self.record.position().map_or(0, csv::Position::line);
+                let at = Self::position_of(self.record.position());
                 if self.record.len() != self.columns.len() {
                     return Some(Err(format!(
-                        "{line}: {} field(s), the header has {}",
+                        "{}: {} field(s), the header has {}",
+                        self.positions.line(at),
                         self.record.len(),
                         self.columns.len()
                     )));
@@ -395,10 +416,10 @@ impl<R: std::io::Read> Source for CsvSource<R> {
                         }
                     })
                     .collect();
-                Some(Ok(Record { line, fields }))
+                Some(Ok(Record { at, fields }))
             }
             Err(e) => {
-                let line = e.position().map_or(0, csv::Position::line);
+                let line = self.positions.line(Self::position_of(e.position()));
                 Some(Err(format!("{line}: {}", e.kind_description())))
             }
         }
@@ -493,7 +514,7 @@ impl<R: BufRead> NdjsonSource<R> {
                 "{line}: field {extra:?} did not appear in the sampled lines, so it has no column (raise --sample)"
             ));
         }
-        Ok(Record { line, fields })
+        Ok(Record { at: line, fields })
     }
 }
 
@@ -513,6 +534,10 @@ fn field(value: serde_json::Value) -> Field {
 impl<R: BufRead> Source for NdjsonSource<R> {
     fn columns(&self) -> &[String] {
         &self.columns
+    }
+
+    fn positions(&self) -> Positions {
+        Positions::Lines
     }
 
     fn next_record(&mut self) -> Option<Result<Record, String>> {

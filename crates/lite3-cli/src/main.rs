@@ -7,6 +7,7 @@ mod database;
 mod error;
 mod export;
 mod import;
+mod line_numbers;
 mod output;
 mod query;
 mod stats;

@@ -408,6 +408,21 @@ fn a_column_declared_text_keeps_the_exact_text_and_non_numbers_stay_text() {
 }
 
 #[test]
+fn a_bad_line_is_named_by_its_line_number_in_crlf_files_with_blank_lines() {
+    let s = Scratch::new("import-crlf");
+    let db = s.path("c.db");
+    for (name, text) in [
+        ("crlf.csv", "a,b\r\n1,2\r\n\r\n3,4\r\n5\r\n"),
+        ("lf.csv", "a,b\n1,2\n\n3,4\n5\n"),
+    ] {
+        let csv = s.file(name, text);
+        let err = fails(&["import", &db, "t", &csv]);
+        // Before the fix the CRLF file's error said line 4.
+        assert!(err.contains(&format!("{name}:5: 1 field(s)")), "{err}");
+    }
+}
+
+#[test]
 fn bench_never_deletes_a_database_it_did_not_make() {
     let s = Scratch::new("bench-refuses");
     let db = s.path("precious.db");
