@@ -374,9 +374,7 @@ impl<R: std::io::Read> CsvSource<R> {
             record: csv::StringRecord::new(),
         })
     }
-}
 
-impl<R: std::io::Read> CsvSource<R> {
     /// A record's position: its start's byte offset, made a line number only for messages.
     fn position_of(position: Option<&csv::Position>) -> u64 {
         position.map_or(0, csv::Position::byte)

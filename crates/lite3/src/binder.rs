@@ -10,7 +10,7 @@ use crate::raw::{RawConnection, RawStatement};
 use crate::statement::Statement;
 use crate::types::{ToSql, ToSqlOutput, ValueRef};
 use crate::{Error, Result};
-use std::ffi::{CString, c_int};
+use std::ffi::c_int;
 
 /// Binds the parameters of one statement run (used by the sealed [`Params`](crate::Params)
 /// trait; not constructed outside lite3).
@@ -65,12 +65,8 @@ impl<'s> Binder<'s> {
 
     /// 1-based index of the parameter `name` (with its prefix).
     pub(crate) fn index_of(&self, name: &str) -> Result<usize> {
-        let c_name = CString::new(name).map_err(|e| Error::Nul {
-            what: "parameter name",
-            position: e.nul_position(),
-        })?;
         self.stmt
-            .parameter_index(&c_name)
+            .parameter_index(name)?
             .ok_or_else(|| Error::UnknownParameter(name.to_owned()))
     }
 

@@ -8,7 +8,6 @@ use crate::raw::statement::Lifetime;
 use crate::rows::{MappedRows, Row, Rows};
 
 use crate::{Error, Result};
-use std::ffi::CString;
 
 /// A prepared statement. It borrows its [`Connection`], so it cannot outlive it or move to
 /// another thread, and is finalised when dropped.
@@ -298,11 +297,7 @@ impl<'c> Statement<'c> {
     /// # Errors
     /// [`Error::Nul`] if `name` contains a NUL byte.
     pub fn parameter_index(&self, name: &str) -> Result<Option<usize>> {
-        let name = CString::new(name).map_err(|e| Error::Nul {
-            what: "parameter name",
-            position: e.nul_position(),
-        })?;
-        Ok(self.raw.parameter_index(&name))
+        self.raw.parameter_index(name)
     }
 
     /// Name of the 1-based parameter `index`, prefix included (`None` for a bare `?`).

@@ -123,11 +123,15 @@ impl RawStatement {
     }
 
     /// 1-based index of the parameter named `name` (with its `:`/`@`/`$` prefix).
-    pub(crate) fn parameter_index(&self, name: &CStr) -> Option<usize> {
+    pub(crate) fn parameter_index(&self, name: &str) -> Result<Option<usize>> {
+        let name = std::ffi::CString::new(name).map_err(|e| Error::Nul {
+            what: "parameter name",
+            position: e.nul_position(),
+        })?;
         // SAFETY: the statement is valid; `name` is NUL-terminated and outlives the call.
         match unsafe { ffi::sqlite3_bind_parameter_index(self.as_ptr(), name.as_ptr()) } {
-            0 => None,
-            i => Some(i as usize),
+            0 => Ok(None),
+            i => Ok(Some(i as usize)),
         }
     }
 
