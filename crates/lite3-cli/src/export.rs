@@ -24,8 +24,8 @@ pub(crate) struct Args {
     /// How blobs are written.
     #[arg(long, value_enum, default_value_t)]
     blobs: BlobEncoding,
-    /// Write to this file instead of standard output. It is replaced only when the export
-    /// succeeded: a failure leaves an existing file as it was.
+    /// Write to this file instead of standard output (`-` is standard output). The file is
+    /// replaced only when the export succeeded: a failure leaves an existing file as it was.
     #[arg(long, short = 'o')]
     output: Option<PathBuf>,
     #[command(flatten)]
@@ -40,7 +40,7 @@ pub(crate) fn run(args: &Args) -> Result<(), Error> {
         (None, None) => return Err(Error::Input("name a table or pass --sql".into())),
     };
     let mut stmt = conn.prepare(&sql)?;
-    let Some(path) = &args.output else {
+    let Some(path) = args.output.as_ref().filter(|p| p.as_os_str() != "-") else {
         let out = Box::new(BufWriter::new(std::io::stdout().lock()));
         let mut sink = output::sink(args.format, args.blobs, out);
         output::write_rows(&mut stmt, (), sink.as_mut())?;

@@ -4,16 +4,17 @@
 //! counting the newlines before it in the file. That keeps the import's hot path free of any
 //! counting; only a failing import reads the file once more.
 
+use crate::input::Input;
 use std::io::Read;
-use std::path::PathBuf;
+use std::sync::Arc;
 
 /// What a record's position means, and how it becomes a line number.
 #[derive(Clone, Debug)]
 pub(crate) enum Positions {
     /// Positions are line numbers already (NDJSON reads line by line).
     Lines,
-    /// Positions are byte offsets into this file, as the csv crate reports them.
-    BytesOf(PathBuf),
+    /// Positions are byte offsets into this input's decoded text, as the csv crate reports them.
+    BytesOf(Arc<Input>),
 }
 
 impl Positions {
@@ -21,13 +22,21 @@ impl Positions {
     pub(crate) fn line(&self, position: u64) -> u64 {
         match self {
             Positions::Lines => position,
-            Positions::BytesOf(path) => {
-                let Ok(file) = std::fs::File::open(path) else {
-                    return 0;
-                };
-                line_of_byte(file, position).unwrap_or(0)
-            }
+            Positions::BytesOf(input) => input
+                .reader()
+                .and_then(|text| line_of_byte(text, position))
+                .unwrap_or(0),
         }
+    }
+
+    /// The input's text from byte `position` on, to look at a record again.
+    pub(crate) fn text_from(&self, position: u64) -> Option<impl Read> {
+        let Positions::BytesOf(input) = self else {
+            return None;
+        };
+        let mut text = input.reader().ok()?;
+        std::io::copy(&mut text.by_ref().take(position), &mut std::io::sink()).ok()?;
+        Some(text)
     }
 }
 

@@ -7,15 +7,18 @@ mod database;
 mod error;
 mod export;
 mod import;
+mod input;
 mod line_numbers;
+mod numbers;
 mod output;
 mod query;
+mod quotes;
 mod stats;
 mod workloads;
 
 pub(crate) use error::Error;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 use std::process::ExitCode;
 
 #[derive(Parser)]
@@ -44,10 +47,15 @@ enum Command {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let matches = Cli::command().get_matches();
+    let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
     let result = match cli.command {
         Command::Import(args) => import::run(&args).map_err(|e| database::at(&args.db, e)),
-        Command::Query(args) => query::run(&args).map_err(|e| database::at(&args.db, e)),
+        Command::Query(args) => {
+            let subcommand = matches.subcommand_matches("query");
+            let params = subcommand.map_or_else(Vec::new, |m| query::parameters(&args, m));
+            query::run(&args, &params).map_err(|e| database::at(&args.db, e))
+        }
         Command::Export(args) => export::run(&args).map_err(|e| database::at(&args.db, e)),
         Command::Bench(args) => bench::run(&args),
         Command::Stats(args) => stats::run(&args).map_err(|e| database::at(&args.db, e)),

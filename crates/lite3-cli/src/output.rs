@@ -1,4 +1,8 @@
-//! Writing rows as a table, CSV, a JSON array or NDJSON. Blobs are written as hex or base64.
+//! Writing rows as a table, CSV, a JSON array or NDJSON, so that values read back as they are:
+//! a REAL always looks like one (`1.0`, not `1`) with every digit needed to recover it, a
+//! non-finite REAL is `Inf`/`-Inf` (SQLite's own spelling) in text and `1e999`/`-1e999` in JSON
+//! (the number JSON readers take for infinity; JSON has no literal for it), and a blob in JSON
+//! is an object, `{"$hex": "..."}` or `{"$base64": "..."}`, never a string a text could equal.
 
 use lite3::ValueRef;
 use std::io::{self, Write};
@@ -16,6 +20,8 @@ pub(crate) enum Format {
     Ndjson,
 }
 
+/// How blobs are written: as text in a table or CSV, inside `{"$hex": …}` or `{"$base64": …}`
+/// in JSON.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
 pub(crate) enum BlobEncoding {
     /// Lowercase hexadecimal.
@@ -31,6 +37,28 @@ impl BlobEncoding {
             BlobEncoding::Hex => bytes.iter().map(|b| format!("{b:02x}")).collect(),
             BlobEncoding::Base64 => base64(bytes),
         }
+    }
+
+    fn json_key(self) -> &'static str {
+        match self {
+            BlobEncoding::Hex => "$hex",
+            BlobEncoding::Base64 => "$base64",
+        }
+    }
+}
+
+/// A REAL as text that reads back as the same REAL: the shortest digits that recover it, and
+/// always a point or an exponent, so that it never reads back as an INTEGER.
+pub(crate) fn real(value: f64) -> String {
+    if value.is_finite() {
+        // Rust's `{:?}` is the shortest round-trip form and keeps `.0` on whole numbers.
+        format!("{value:?}")
+    } else if value.is_nan() {
+        "NaN".to_owned()
+    } else if value > 0.0 {
+        "Inf".to_owned()
+    } else {
+        "-Inf".to_owned()
     }
 }
 
@@ -69,7 +97,8 @@ pub(crate) fn sink<'w>(
             out,
             blobs,
             names: Vec::new(),
-            rows: Vec::new(),
+            held: Vec::new(),
+            widths: None,
         }),
         Format::Csv => Box::new(Csv {
             out: csv::Writer::from_writer(out),
@@ -97,17 +126,67 @@ fn text(value: ValueRef<'_>, blobs: BlobEncoding, null: &str) -> String {
     match value {
         ValueRef::Null => null.to_owned(),
         ValueRef::Integer(i) => i.to_string(),
-        ValueRef::Real(r) => r.to_string(),
+        ValueRef::Real(r) => real(r),
         ValueRef::Text(t) => String::from_utf8_lossy(t).into_owned(),
         ValueRef::Blob(b) => blobs.encode(b),
     }
 }
 
+/// Rows held to size the columns before the first line is printed; later rows are printed as
+/// they come, in the same widths (a longer cell widens only its own line). Memory stays bounded
+/// however many rows the query returns.
+const SIZING_ROWS: usize = 1000;
+
 struct Table<'w> {
     out: Box<dyn Write + 'w>,
     blobs: BlobEncoding,
     names: Vec<String>,
-    rows: Vec<Vec<String>>,
+    held: Vec<Vec<String>>,
+    /// Set once the header is printed; from then on rows are written as they come.
+    widths: Option<Vec<usize>>,
+}
+
+impl Table<'_> {
+    fn line(&mut self, cells: &[String]) -> io::Result<()> {
+        let widths = self.widths.as_deref().unwrap_or_default();
+        let mut line = String::new();
+        for (i, (cell, width)) in cells.iter().zip(widths).enumerate() {
+            if i > 0 {
+                line.push_str(" | ");
+            }
+            line.push_str(cell);
+            let pad = width.saturating_sub(cell.chars().count());
+            line.extend(std::iter::repeat_n(' ', pad));
+        }
+        writeln!(self.out, "{}", line.trim_end())
+    }
+
+    /// Sizes the columns from the rows held so far and prints them.
+    fn print_held(&mut self) -> io::Result<()> {
+        let widths: Vec<usize> = (0..self.names.len())
+            .map(|i| {
+                self.held
+                    .iter()
+                    .map(|r| r[i].chars().count())
+                    .chain([self.names[i].chars().count()])
+                    .max()
+                    .unwrap_or(0)
+            })
+            .collect();
+        let rule = widths
+            .iter()
+            .map(|w| "-".repeat(*w))
+            .collect::<Vec<_>>()
+            .join("-+-");
+        self.widths = Some(widths);
+        let names = std::mem::take(&mut self.names);
+        self.line(&names)?;
+        writeln!(self.out, "{rule}")?;
+        for row in std::mem::take(&mut self.held) {
+            self.line(&row)?;
+        }
+        Ok(())
+    }
 }
 
 impl Sink for Table<'_> {
@@ -117,48 +196,23 @@ impl Sink for Table<'_> {
     }
 
     fn row(&mut self, values: &[ValueRef<'_>]) -> io::Result<()> {
-        self.rows.push(
-            values
-                .iter()
-                .map(|v| text(*v, self.blobs, "NULL"))
-                .collect(),
-        );
+        let cells: Vec<String> = values
+            .iter()
+            .map(|v| text(*v, self.blobs, "NULL"))
+            .collect();
+        if self.widths.is_some() {
+            return self.line(&cells);
+        }
+        self.held.push(cells);
+        if self.held.len() == SIZING_ROWS {
+            self.print_held()?;
+        }
         Ok(())
     }
 
     fn finish(&mut self) -> io::Result<()> {
-        let widths: Vec<usize> = (0..self.names.len())
-            .map(|i| {
-                self.rows
-                    .iter()
-                    .map(|r| r[i].chars().count())
-                    .chain([self.names[i].chars().count()])
-                    .max()
-                    .unwrap_or(0)
-            })
-            .collect();
-        let line = |cells: &[String]| {
-            cells
-                .iter()
-                .zip(&widths)
-                .map(|(c, w)| format!("{c:<w$}"))
-                .collect::<Vec<_>>()
-                .join(" | ")
-                .trim_end()
-                .to_owned()
-        };
-        writeln!(self.out, "{}", line(&self.names))?;
-        writeln!(
-            self.out,
-            "{}",
-            widths
-                .iter()
-                .map(|w| "-".repeat(*w))
-                .collect::<Vec<_>>()
-                .join("-+-")
-        )?;
-        for row in &self.rows {
-            writeln!(self.out, "{}", line(row))?;
+        if self.widths.is_none() {
+            self.print_held()?;
         }
         self.out.flush()
     }
@@ -204,17 +258,19 @@ struct Json<'w> {
     lines: bool,
 }
 
-impl Json<'_> {
-    fn value(&self, value: ValueRef<'_>) -> serde_json::Value {
-        match value {
-            ValueRef::Null => serde_json::Value::Null,
-            ValueRef::Integer(i) => i.into(),
-            ValueRef::Real(r) => {
-                serde_json::Number::from_f64(r).map_or(serde_json::Value::Null, Into::into)
-            }
-            ValueRef::Text(t) => String::from_utf8_lossy(t).into_owned().into(),
-            ValueRef::Blob(b) => self.blobs.encode(b).into(),
+/// One value as JSON (see the module's documentation for REALs and blobs).
+fn json_value(out: &mut dyn Write, blobs: BlobEncoding, value: ValueRef<'_>) -> io::Result<()> {
+    match value {
+        ValueRef::Null => write!(out, "null"),
+        ValueRef::Integer(i) => write!(out, "{i}"),
+        ValueRef::Real(r) if r.is_finite() => write!(out, "{}", real(r)),
+        // SQLite stores no NaN (it becomes NULL); one computed on the way out is no number.
+        ValueRef::Real(r) if r.is_nan() => write!(out, "null"),
+        ValueRef::Real(r) => write!(out, "{}", if r > 0.0 { "1e999" } else { "-1e999" }),
+        ValueRef::Text(t) => {
+            serde_json::to_writer(&mut *out, &String::from_utf8_lossy(t)).map_err(io::Error::from)
         }
+        ValueRef::Blob(b) => write!(out, "{{\"{}\":\"{}\"}}", blobs.json_key(), blobs.encode(b)),
     }
 }
 
@@ -243,8 +299,7 @@ impl Sink for Json<'_> {
             }
             serde_json::to_writer(&mut self.out, name)?;
             write!(self.out, ":")?;
-            let value = self.value(*value);
-            serde_json::to_writer(&mut self.out, &value)?;
+            json_value(self.out.as_mut(), self.blobs, *value)?;
         }
         write!(self.out, "}}")?;
         if self.lines {
