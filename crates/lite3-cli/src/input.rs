@@ -93,6 +93,20 @@ impl Input {
         self.reader_counting(Arc::new(AtomicU64::new(0)))
     }
 
+    /// The decoded text from byte `offset` on: a seek where the file's bytes are the text,
+    /// otherwise decoded from the start and skipped (only failing imports of gzip or Latin-1
+    /// input pay that).
+    pub(crate) fn reader_from(&self, offset: u64) -> io::Result<Box<dyn Read>> {
+        if !self.gzip && self.encoding == Encoding::Utf8 {
+            let mut file = File::open(&self.path)?;
+            io::Seek::seek(&mut file, io::SeekFrom::Start(offset))?;
+            return Ok(Box::new(file));
+        }
+        let mut text = self.reader()?;
+        io::copy(&mut text.by_ref().take(offset), &mut io::sink())?;
+        Ok(text)
+    }
+
     /// The decoded text from the start, adding to `read` the bytes taken from the disk.
     pub(crate) fn reader_counting(&self, read: Arc<AtomicU64>) -> io::Result<Box<dyn Read>> {
         let file = Counting {

@@ -34,9 +34,7 @@ impl Positions {
         let Positions::BytesOf(input) = self else {
             return None;
         };
-        let mut text = input.reader().ok()?;
-        std::io::copy(&mut text.by_ref().take(position), &mut std::io::sink()).ok()?;
-        Some(text)
+        input.reader_from(position).ok()
     }
 }
 
