@@ -1,5 +1,6 @@
 //! [`Connection`]: an open database.
 
+use crate::batch::Batch;
 use crate::cache::{CachedStatement, DEFAULT_CAPACITY, StatementCache};
 use crate::interrupt::InterruptHandle;
 use crate::params::Params;
@@ -151,27 +152,22 @@ impl Connection {
     pub fn execute_batch(&self, sql: &str) -> Result<()> {
         self.raw.enter()?;
         check_no_nul(sql, "SQL")?;
-        let (mut offset, mut index) = (0, 0);
+        let mut batch = Batch::new(self, sql);
+        let mut index = 0;
         loop {
-            offset += skip_blank(&sql[offset..]);
-            if offset == sql.len() {
-                return Ok(());
-            }
             index += 1;
-            let fail = |source| Error::Batch {
+            let fail = |source, offset| Error::Batch {
                 index,
                 offset,
                 source: Box::new(source),
             };
-            let (stmt, consumed) =
-                RawStatement::prepare(&self.raw, &sql[offset..]).map_err(fail)?;
-            if let Some(stmt) = stmt {
-                while stmt.step(&self.raw).map_err(fail)? {}
-            }
-            if consumed == 0 {
-                return Ok(()); // SQLite found nothing more it could parse
-            }
-            offset += consumed;
+            let stmt = match batch.next() {
+                Ok(Some(stmt)) => stmt,
+                Ok(None) => return Ok(()),
+                Err(source) => return Err(fail(source, batch.offset())),
+            };
+            let (_, raw) = stmt.into_parts();
+            while raw.step(&self.raw).map_err(|e| fail(e, batch.offset()))? {}
         }
     }
 

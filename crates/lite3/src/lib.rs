@@ -74,6 +74,7 @@
 #![deny(unsafe_code)]
 #![warn(missing_docs)]
 
+mod batch;
 mod binder;
 mod cache;
 mod connection;
@@ -98,6 +99,7 @@ mod transaction;
 pub mod types;
 mod worker;
 
+pub use batch::Batch;
 pub use cache::CachedStatement;
 pub use connection::Connection;
 pub use error::{Error, ErrorCode, Result, SqliteError};
@@ -121,6 +123,20 @@ pub use worker::{CallFuture, Worker, WorkerBuilder};
 /// The raw C API, for what lite3 does not wrap. Everything in it is `unsafe`; see
 /// [`Connection::handle`].
 pub use lite3_sys as ffi;
+
+/// Whether `sql` ends with a complete SQL statement: a `;` outside any string, comment or
+/// trigger body (SQLite's `sqlite3_complete`). An interactive shell uses it to decide whether to
+/// read another line before running what it has. Text with a NUL byte is never complete.
+///
+/// ```
+/// assert!(lite3::is_complete("SELECT 1;"));
+/// assert!(!lite3::is_complete("SELECT 'a;"));
+/// assert!(!lite3::is_complete("CREATE TRIGGER t AFTER INSERT ON x BEGIN SELECT 1;"));
+/// ```
+#[must_use]
+pub fn is_complete(sql: &str) -> bool {
+    std::ffi::CString::new(sql).is_ok_and(|sql| raw::is_complete(&sql))
+}
 
 /// The version of the SQLite library in use, e.g. `"3.54.0"`.
 ///

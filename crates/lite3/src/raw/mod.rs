@@ -36,6 +36,15 @@ pub(crate) fn library_version() -> &'static str {
     version.to_str().unwrap_or("unknown")
 }
 
+/// Whether `sql` ends with a complete statement, by SQLite's tokenizer (`sqlite3_complete`).
+/// It reads the text only: no connection and no global state of SQLite's, so any thread may
+/// call it, also in a single-threaded build.
+pub(crate) fn is_complete(sql: &std::ffi::CStr) -> bool {
+    // SAFETY: `sql` is a NUL-terminated string that outlives the call; sqlite3_complete only
+    // reads it (it does not initialise SQLite, unlike sqlite3_complete16).
+    unsafe { crate::ffi::sqlite3_complete(sql.as_ptr()) != 0 }
+}
+
 /// An optional NUL-terminated UTF-8 string from SQLite (names, declared types).
 ///
 /// # Safety
