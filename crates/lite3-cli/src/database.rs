@@ -31,10 +31,40 @@ pub(crate) fn open(path: &Path, flags: OpenFlags, wait: &Wait) -> Result<Connect
     Ok(conn)
 }
 
+/// Opens an existing database read-only, for the commands that only look (`stats`, `tables`,
+/// `schema`, `dump`, `check`): a missing file is an error instead of a new empty database, and
+/// a file that is not a database fails here, before the command prints anything.
+pub(crate) fn open_existing(path: &Path, wait: &Wait) -> Result<Connection, Error> {
+    let is_uri = path.to_str().is_some_and(|p| p.starts_with("file:"));
+    if !is_uri && !path.exists() {
+        return Err(Error::Input(format!(
+            "{}: no such database file",
+            path.display()
+        )));
+    }
+    open_checked(path, OpenFlags::READ_ONLY | OpenFlags::URI, wait)
+}
+
+/// [`open`], then a first read, so that a file that is not a database (or is locked past the
+/// timeout) fails here, before the command does anything else.
+pub(crate) fn open_checked(
+    path: &Path,
+    flags: OpenFlags,
+    wait: &Wait,
+) -> Result<Connection, Error> {
+    let conn = open(path, flags, wait)?;
+    // SQLite reads the file on first use.
+    conn.query_row("SELECT count(*) FROM sqlite_schema", (), |r| {
+        r.get::<_, i64>(0)
+    })
+    .map_err(|e| at(path, e.into()))?;
+    Ok(conn)
+}
+
 /// `error`, naming `path` when it concerns the database file (it cannot be opened, is locked,
 /// read-only, full, corrupt or not a database): the message then says which file.
 pub(crate) fn at(path: &Path, error: Error) -> Error {
-    let Error::Sqlite(sqlite) = &error else {
+    let Error::Sqlite(sqlite) = error else {
         return error;
     };
     let about_the_file = matches!(
@@ -52,8 +82,11 @@ pub(crate) fn at(path: &Path, error: Error) -> Error {
         )
     );
     if about_the_file {
-        Error::Input(format!("{}: {sqlite}", path.display()))
+        Error::AtFile {
+            path: path.to_owned(),
+            source: sqlite,
+        }
     } else {
-        error
+        Error::Sqlite(sqlite)
     }
 }

@@ -3,7 +3,6 @@
 use crate::Error;
 use crate::database;
 use crate::output::{self, BlobEncoding, Format};
-use lite3::OpenFlags;
 use std::fs::File;
 use std::io::BufWriter;
 use std::path::{Path, PathBuf};
@@ -33,7 +32,7 @@ pub(crate) struct Args {
 }
 
 pub(crate) fn run(args: &Args) -> Result<(), Error> {
-    let conn = database::open(&args.db, OpenFlags::READ_ONLY | OpenFlags::URI, &args.wait)?;
+    let conn = database::open_existing(&args.db, &args.wait)?;
     let sql = match (&args.table, &args.sql) {
         (_, Some(sql)) => sql.clone(),
         (Some(table), None) => format!("SELECT * FROM {}", quote_identifier(table)),
@@ -57,7 +56,7 @@ pub(crate) fn run(args: &Args) -> Result<(), Error> {
 /// Writes `path` through `write`, so that it only ever holds a complete export: the data goes to
 /// a temporary file beside it, which is synced and renamed over `path` once `write` succeeded.
 /// On failure the temporary file is removed and `path` is left as it was.
-fn replace_file<T>(
+pub(crate) fn replace_file<T>(
     path: &Path,
     write: impl FnOnce(&mut BufWriter<File>) -> Result<T, Error>,
 ) -> Result<T, Error> {

@@ -3,7 +3,9 @@
 #![forbid(unsafe_code)]
 
 mod bench;
+mod check;
 mod database;
+mod dump;
 mod error;
 mod export;
 mod import;
@@ -13,6 +15,10 @@ mod numbers;
 mod output;
 mod query;
 mod quotes;
+mod schema;
+mod script;
+mod shell;
+mod sql;
 mod stats;
 mod workloads;
 
@@ -25,7 +31,7 @@ use std::process::ExitCode;
 #[command(
     name = "lite3",
     version,
-    about = "Import, query, export and benchmark SQLite databases (lite3)"
+    about = "Import, query, export, inspect and benchmark SQLite databases (lite3)"
 )]
 struct Cli {
     #[command(subcommand)]
@@ -38,8 +44,21 @@ enum Command {
     Import(import::Args),
     /// Run one SQL statement with bound parameters and print its rows.
     Query(query::Args),
+    /// Run a script of SQL statements from a file or standard input (--atomic: all or nothing).
+    Sql(sql::Args),
+    /// An interactive SQL prompt with line editing, history and multi-line statements.
+    Shell(shell::Args),
     /// Write a table or a query's rows as CSV, JSON or NDJSON.
     Export(export::Args),
+    /// List the tables (and with --views, the views), optionally with row counts.
+    Tables(schema::TablesArgs),
+    /// Print the CREATE statements of the database or of one table.
+    Schema(schema::SchemaArgs),
+    /// Write SQL text that recreates the database (load it with `lite3 sql NEW.db FILE`).
+    Dump(dump::Args),
+    /// Check the database's integrity and foreign keys. Exit status: 0 no problems found,
+    /// 2 problems found (listed), 1 the database could not be checked.
+    Check(check::Args),
     /// Run the standard workloads W1–W4 and print timings and checksums.
     Bench(bench::Args),
     /// Show the SQLite version and options, the file's layout and memory figures.
@@ -56,7 +75,20 @@ fn main() -> ExitCode {
             let params = subcommand.map_or_else(Vec::new, |m| query::parameters(&args, m));
             query::run(&args, &params).map_err(|e| database::at(&args.db, e))
         }
+        Command::Sql(args) => sql::run(&args).map_err(|e| database::at(&args.db, e)),
+        Command::Shell(args) => match shell::run(&args) {
+            // Each failure was reported as it happened.
+            Ok(false) => return ExitCode::FAILURE,
+            other => other.map(drop).map_err(|e| database::at(&args.db, e)),
+        },
         Command::Export(args) => export::run(&args).map_err(|e| database::at(&args.db, e)),
+        Command::Tables(args) => schema::run_tables(&args).map_err(|e| database::at(&args.db, e)),
+        Command::Schema(args) => schema::run_schema(&args).map_err(|e| database::at(&args.db, e)),
+        Command::Dump(args) => dump::run(&args).map_err(|e| database::at(&args.db, e)),
+        Command::Check(args) => match check::run(&args) {
+            Ok(check::Verdict::Problems) => return ExitCode::from(2),
+            other => other.map(drop).map_err(|e| database::at(&args.db, e)),
+        },
         Command::Bench(args) => bench::run(&args),
         Command::Stats(args) => stats::run(&args).map_err(|e| database::at(&args.db, e)),
     };

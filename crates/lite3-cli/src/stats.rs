@@ -3,7 +3,6 @@
 
 use crate::Error;
 use crate::database;
-use lite3::OpenFlags;
 use std::io::Write as _;
 use std::path::PathBuf;
 
@@ -17,12 +16,7 @@ pub(crate) struct Args {
 
 pub(crate) fn run(args: &Args) -> Result<(), Error> {
     let mut out = std::io::stdout().lock();
-    let conn = database::open(&args.db, OpenFlags::READ_ONLY | OpenFlags::URI, &args.wait)?;
-    // SQLite reads the file on first use: a file that is not a database fails here, before
-    // anything is printed.
-    conn.query_row("SELECT count(*) FROM sqlite_schema", (), |r| {
-        r.get::<_, i64>(0)
-    })?;
+    let conn = database::open_existing(&args.db, &args.wait)?;
     let source = if lite3::ffi::build_info::VENDORED {
         "vendored"
     } else {

@@ -212,7 +212,7 @@ fn export_tables_and_queries_to_stdout_or_a_file() {
     );
     assert!(fails(&["export", &db, "missing"]).contains("no such table: missing"));
     // Export reads only: a mistyped path is an error, not a new empty database.
-    assert!(fails(&["export", &s.path("nope.db"), "t"]).contains("unable to open"));
+    assert!(fails(&["export", &s.path("nope.db"), "t"]).contains("nope.db: no such database file"));
     assert!(!Path::new(&s.path("nope.db")).exists());
 }
 

@@ -1,0 +1,189 @@
+//! `lite3 shell`: piped input, and a real terminal driven through tmux (typing, multi-line
+//! statements, history, Ctrl-C, errors that do not end the session).
+
+mod common;
+
+use common::{Scratch, lite3_with_input, ok, rows};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+#[test]
+fn piped_input_runs_statements_and_commands_and_fails_at_the_end_if_one_failed() {
+    let s = Scratch::new("shell-piped");
+    let db = s.path("t.db");
+    let input = b"CREATE TABLE t(x);\nINSERT INTO t\n  VALUES (1);\n.mode csv\nSELECT x FROM t;\n\
+                  SELEC 1;\n.bogus\n.tables\nINSERT INTO t VALUES (2);\n";
+    let out = lite3_with_input(&["shell", &db], input);
+    assert_eq!(out.status.code(), Some(1), "a statement failed");
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap(),
+        "x\n1\nname,type\nt,table\n"
+    );
+    assert_eq!(
+        String::from_utf8(out.stderr).unwrap(),
+        "lite3: <stdin>:6: near \"SELEC\": syntax error\n\
+         lite3: unknown command .bogus (.help lists them)\n"
+    );
+    assert_eq!(
+        rows(&db, "SELECT x FROM t"),
+        "x\n1\n2\n",
+        "it went on after the failures"
+    );
+    let incomplete = lite3_with_input(&["shell", &db], b"INSERT INTO t VALUES (3)\n");
+    assert_eq!(incomplete.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&incomplete.stderr).contains("<stdin>:1: incomplete statement")
+    );
+    assert_eq!(rows(&db, "SELECT count(*) FROM t"), "count(*)\n2\n");
+    let clean = lite3_with_input(&["shell", &db], b".read /nonexistent/x.sql\n");
+    assert_eq!(clean.status.code(), Some(1));
+    let read_only = lite3_with_input(&["shell", &db, "--read-only"], b"DELETE FROM t;\n");
+    assert!(
+        String::from_utf8_lossy(&read_only.stderr).contains("attempt to write a readonly database")
+    );
+    assert_eq!(rows(&db, "SELECT count(*) FROM t"), "count(*)\n2\n");
+    common::refuses_a_non_database(&s, &["shell", "DB"]);
+}
+
+/// A `lite3 shell` in a tmux session of its own, killed when dropped.
+struct Terminal {
+    session: String,
+}
+
+impl Terminal {
+    /// `None` when tmux is not installed (a plain `cargo test` needs only Rust and a C
+    /// compiler); CI installs it, and there its absence is a failure.
+    fn start(s: &Scratch, db: &str) -> Option<Self> {
+        if Command::new("tmux").arg("-V").output().is_err() {
+            assert!(
+                std::env::var_os("CI").is_none(),
+                "CI must install tmux for this test"
+            );
+            eprintln!("tmux is not installed: the terminal test is skipped");
+            return None;
+        }
+        let session = format!("lite3-test-{}", std::process::id());
+        let command = format!(
+            "env LITE3_HISTORY={} {} shell {db}",
+            s.path("history"),
+            env!("CARGO_BIN_EXE_lite3")
+        );
+        let started = Command::new("tmux")
+            .args([
+                "new-session",
+                "-d",
+                "-s",
+                &session,
+                "-x",
+                "100",
+                "-y",
+                "40",
+                &command,
+            ])
+            .status()
+            .unwrap();
+        assert!(started.success());
+        let terminal = Terminal { session };
+        terminal.wait_for("lite3>");
+        Some(terminal)
+    }
+
+    /// Types `text` as literal keys (tmux would take a trailing `;` as its own separator).
+    fn type_text(&self, text: &str) {
+        let escaped = text
+            .strip_suffix(';')
+            .map_or(text.to_owned(), |t| format!("{t}\\;"));
+        self.keys(&["-l", &escaped]);
+    }
+
+    fn keys(&self, keys: &[&str]) {
+        let mut args = vec!["send-keys", "-t", &self.session];
+        args.extend_from_slice(keys);
+        assert!(Command::new("tmux").args(&args).status().unwrap().success());
+    }
+
+    fn line(&self, text: &str) {
+        self.type_text(text);
+        self.keys(&["Enter"]);
+    }
+
+    fn screen(&self) -> String {
+        let out = Command::new("tmux")
+            .args(["capture-pane", "-p", "-t", &self.session])
+            .output()
+            .unwrap();
+        String::from_utf8(out.stdout).unwrap()
+    }
+
+    /// Waits (up to 10 s: the machine may be loaded) until the screen shows `text`.
+    fn wait_for(&self, text: &str) -> String {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let screen = self.screen();
+            if screen.contains(text) {
+                return screen;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "{text:?} never showed:\n{screen}"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    fn is_running(&self) -> bool {
+        Command::new("tmux")
+            .args(["has-session", "-t", &self.session])
+            .output()
+            .is_ok_and(|o| o.status.success())
+    }
+}
+
+impl Drop for Terminal {
+    fn drop(&mut self) {
+        let _ = Command::new("tmux")
+            .args(["kill-session", "-t", &self.session])
+            .output();
+    }
+}
+
+#[test]
+fn a_terminal_session_edits_spans_lines_remembers_and_survives_errors() {
+    let s = Scratch::new("shell-tty");
+    let db = s.path("t.db");
+    ok(&["query", &db, "CREATE TABLE t(x)"]);
+    let Some(term) = Terminal::start(&s, &db) else {
+        return;
+    };
+    // A statement over two lines: the second prompt continues it.
+    term.line("SELECT");
+    term.wait_for("   ...>");
+    term.line("  'multi' || 'line' AS word;");
+    term.wait_for("multiline");
+    term.line("INSERT INTO t VALUES (41);");
+    term.line("SELEC oops;");
+    term.wait_for("error: near \"SELEC\": syntax error");
+    // Up recalls the last statement; editing it and running it works.
+    term.line("UPDATE t SET x = x + 1;");
+    term.keys(&["Up"]);
+    term.wait_for("lite3> UPDATE t SET x = x + 1;\nlite3> UPDATE t SET x = x + 1;");
+    term.keys(&["Enter"]);
+    // Ctrl-C drops a half-typed statement; the prompt comes back.
+    term.type_text("DELETE FROM t");
+    term.keys(&["C-c"]);
+    term.line("SELECT x AS answer FROM t;");
+    term.wait_for("43");
+    term.line(".quit");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while term.is_running() {
+        assert!(Instant::now() < deadline, "the shell did not quit");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert_eq!(
+        rows(&db, "SELECT x FROM t"),
+        "x\n43\n",
+        "the DELETE never ran"
+    );
+    let history = std::fs::read_to_string(s.path("history")).unwrap();
+    assert!(history.contains("INSERT INTO t VALUES (41);"), "{history}");
+}
