@@ -23,6 +23,30 @@ fn seconds(text: &str) -> Result<Duration, String> {
     Duration::try_from_secs_f64(value).map_err(|_| format!("{text:?} is not a duration"))
 }
 
+/// `--read-only` and `--timeout`: how the commands that may write (`query`, `sql`, `shell`)
+/// open the database.
+#[derive(clap::Args)]
+pub(crate) struct Access {
+    /// Open the database read-only: any statement that writes fails.
+    #[arg(long)]
+    pub(crate) read_only: bool,
+    #[command(flatten)]
+    pub(crate) wait: Wait,
+}
+
+impl Access {
+    /// Opens `path` (created if missing, unless read-only) and reads it once, so that a file
+    /// that is not a database fails here.
+    pub(crate) fn open(&self, path: &Path) -> Result<Connection, Error> {
+        let flags = if self.read_only {
+            OpenFlags::READ_ONLY | OpenFlags::URI
+        } else {
+            OpenFlags::default()
+        };
+        open_checked(path, flags, &self.wait)
+    }
+}
+
 /// Opens `path` with `flags` and the busy timeout of `wait`.
 pub(crate) fn open(path: &Path, flags: OpenFlags, wait: &Wait) -> Result<Connection, Error> {
     let conn = Connection::open_with_flags(path, flags).map_err(|e| at(path, e.into()))?;

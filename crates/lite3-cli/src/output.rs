@@ -47,6 +47,17 @@ impl BlobEncoding {
     }
 }
 
+/// `--format` and `--blobs`: how the commands that print rows write them.
+#[derive(Clone, Copy, Debug, clap::Args)]
+pub(crate) struct Printing {
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value_t)]
+    pub(crate) format: Format,
+    /// How blobs are written.
+    #[arg(long, value_enum, default_value_t)]
+    pub(crate) blobs: BlobEncoding,
+}
+
 /// A REAL as text that reads back as the same REAL: the shortest digits that recover it, and
 /// always a point or an exponent, so that it never reads back as an INTEGER.
 pub(crate) fn real(value: f64) -> String {

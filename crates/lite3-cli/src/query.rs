@@ -5,8 +5,8 @@
 use crate::Error;
 use crate::database;
 use crate::numbers::{self, Number};
-use crate::output::{self, BlobEncoding, Format};
-use lite3::{OpenFlags, Value, params_from_iter};
+use crate::output::{self, Printing};
+use lite3::{Value, params_from_iter};
 use std::io::Write as _;
 use std::path::PathBuf;
 
@@ -23,17 +23,10 @@ pub(crate) struct Args {
     /// A parameter always bound as text ("007" stays "007"), in order with --param.
     #[arg(long = "text", short = 't', value_name = "VALUE")]
     texts: Vec<String>,
-    /// Output format.
-    #[arg(long, short = 'f', value_enum, default_value_t)]
-    format: Format,
-    /// How blobs are written.
-    #[arg(long, value_enum, default_value_t)]
-    blobs: BlobEncoding,
-    /// Open the database read-only.
-    #[arg(long)]
-    read_only: bool,
     #[command(flatten)]
-    wait: database::Wait,
+    printing: Printing,
+    #[command(flatten)]
+    access: database::Access,
 }
 
 /// The parameters in the order they were given on the command line, `--param` and `--text`
@@ -65,12 +58,7 @@ fn typed_value(text: &str) -> Value {
 }
 
 pub(crate) fn run(args: &Args, params: &[Value]) -> Result<(), Error> {
-    let flags = if args.read_only {
-        OpenFlags::READ_ONLY | OpenFlags::URI
-    } else {
-        OpenFlags::default()
-    };
-    let conn = database::open(&args.db, flags, &args.wait)?;
+    let conn = args.access.open(&args.db)?;
     let sql = if args.sql == "-" {
         std::io::read_to_string(std::io::stdin())?
     } else {
@@ -82,7 +70,11 @@ pub(crate) fn run(args: &Args, params: &[Value]) -> Result<(), Error> {
         writeln!(std::io::stdout(), "{changed} row(s) changed")?;
         return Ok(());
     }
-    let mut sink = output::sink(args.format, args.blobs, Box::new(std::io::stdout().lock()));
+    let mut sink = output::sink(
+        args.printing.format,
+        args.printing.blobs,
+        Box::new(std::io::stdout().lock()),
+    );
     output::write_rows(&mut stmt, params_from_iter(params), sink.as_mut())?;
     Ok(())
 }

@@ -4,17 +4,10 @@
 
 use crate::Error;
 use crate::database;
-use crate::output::{self, BlobEncoding, Format};
+use crate::output::{self, Printing};
 use lite3::{Batch, Connection};
 use std::io::Write;
 use std::path::Path;
-
-/// How the rows of the script's queries are written.
-#[derive(Clone, Copy, Debug)]
-pub(crate) struct Printing {
-    pub(crate) format: Format,
-    pub(crate) blobs: BlobEncoding,
-}
 
 /// Where in the script a statement failed, and why.
 #[derive(Debug)]

@@ -7,11 +7,11 @@
 use crate::Error;
 use crate::database;
 use crate::dump::write_dump;
-use crate::output::{self, BlobEncoding, Format};
+use crate::output::{self, Format, Printing};
 use crate::schema::{write_schema, write_tables};
-use crate::script::{self, Printing};
+use crate::script;
 use clap::ValueEnum as _;
-use lite3::{Connection, OpenFlags};
+use lite3::Connection;
 use rustyline::error::ReadlineError;
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -20,14 +20,11 @@ use std::path::{Path, PathBuf};
 pub(crate) struct Args {
     /// Database file (created if missing, unless --read-only).
     pub(crate) db: PathBuf,
-    /// Output format for query results (`.mode` changes it).
-    #[arg(long, short = 'f', value_enum, default_value_t)]
-    format: Format,
-    /// Open the database read-only.
-    #[arg(long)]
-    read_only: bool,
+    /// `--format` is where the session starts; `.mode` changes it.
     #[command(flatten)]
-    wait: database::Wait,
+    printing: Printing,
+    #[command(flatten)]
+    access: database::Access,
 }
 
 const HELP: &str = "\
@@ -43,20 +40,12 @@ Ctrl-D (or .quit) leaves. Shell commands:
 
 /// Reports whether every statement succeeded (piped input: a failure makes the exit status 1).
 pub(crate) fn run(args: &Args) -> Result<bool, Error> {
-    let flags = if args.read_only {
-        OpenFlags::READ_ONLY | OpenFlags::URI
-    } else {
-        OpenFlags::default()
-    };
-    let conn = database::open_checked(&args.db, flags, &args.wait)?;
+    let conn = args.access.open(&args.db)?;
     let mut input = Input::new()?;
     let mut session = Session {
         conn: &conn,
         db: &args.db,
-        printing: Printing {
-            format: args.format,
-            blobs: BlobEncoding::Hex,
-        },
+        printing: args.printing,
         interactive: input.is_terminal(),
         failures: 0,
     };
@@ -167,8 +156,11 @@ impl Session<'_> {
             ".quit" | ".exit" => return Ok(Next::Quit),
             ".help" => writeln!(out, "{HELP}").map_err(Error::from),
             ".tables" => {
-                let mut sink =
-                    output::sink(self.printing.format, BlobEncoding::Hex, Box::new(&mut out));
+                let mut sink = output::sink(
+                    self.printing.format,
+                    self.printing.blobs,
+                    Box::new(&mut out),
+                );
                 write_tables(self.conn, sink.as_mut(), false, true)
             }
             ".schema" => write_schema(

@@ -6,9 +6,9 @@
 
 use crate::Error;
 use crate::database;
-use crate::output::{BlobEncoding, Format};
-use crate::script::{self, Printing};
-use lite3::{OpenFlags, TransactionBehavior};
+use crate::output::Printing;
+use crate::script;
+use lite3::TransactionBehavior;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
@@ -23,31 +23,16 @@ pub(crate) struct Args {
     /// SAVEPOINT, RELEASE and ROLLBACK TO).
     #[arg(long)]
     atomic: bool,
-    /// Output format for the rows of the script's queries (each query prints its own header).
-    #[arg(long, short = 'f', value_enum, default_value_t)]
-    format: Format,
-    /// How blobs are written.
-    #[arg(long, value_enum, default_value_t)]
-    blobs: BlobEncoding,
-    /// Open the database read-only: any statement that writes fails.
-    #[arg(long)]
-    read_only: bool,
     #[command(flatten)]
-    wait: database::Wait,
+    printing: Printing,
+    #[command(flatten)]
+    access: database::Access,
 }
 
 pub(crate) fn run(args: &Args) -> Result<(), Error> {
     let (name, sql) = read_script(args.script.as_deref())?;
-    let flags = if args.read_only {
-        OpenFlags::READ_ONLY | OpenFlags::URI
-    } else {
-        OpenFlags::default()
-    };
-    let mut conn = database::open_checked(&args.db, flags, &args.wait)?;
-    let printing = Printing {
-        format: args.format,
-        blobs: args.blobs,
-    };
+    let mut conn = args.access.open(&args.db)?;
+    let printing = args.printing;
     let mut out = std::io::stdout().lock();
     let located = |failure: script::Failure, what_happened: &str| {
         Error::Input(format!(
@@ -58,7 +43,7 @@ pub(crate) fn run(args: &Args) -> Result<(), Error> {
     if args.atomic {
         // IMMEDIATE: the write lock is taken (waiting up to --timeout) before anything runs,
         // so the script cannot fail half-way on another writer's lock.
-        let behavior = if args.read_only {
+        let behavior = if args.access.read_only {
             TransactionBehavior::Deferred
         } else {
             TransactionBehavior::Immediate
