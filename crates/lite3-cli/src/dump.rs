@@ -50,7 +50,7 @@ struct Object {
 /// Writes the whole database as SQL.
 pub(crate) fn write_dump(conn: &Connection, out: &mut dyn Write) -> Result<(), Error> {
     let objects = schema_objects(conn)?;
-    let shadow = shadow_tables(conn)?;
+    let virtual_names = virtual_tables(conn)?;
     // Rows may reference rows of tables that come later: foreign keys are checked by the
     // application's connection, not while loading (this pragma is a no-op inside a transaction,
     // so it comes first).
@@ -61,15 +61,11 @@ pub(crate) fn write_dump(conn: &Connection, out: &mut dyn Write) -> Result<(), E
     for object in objects.iter().filter(|o| o.kind == "table") {
         if object.name.starts_with("sqlite_") {
             internal.push(object);
-        } else if object
-            .sql
-            .get(..20)
-            .is_some_and(|s| s.eq_ignore_ascii_case("CREATE VIRTUAL TABLE"))
-        {
+        } else if virtual_names.contains(&object.name) {
             virtual_tables.push(object);
         } else {
             writeln!(out, "{};", object.sql)?;
-            write_rows(conn, out, &object.name, !shadow.contains(&object.name))?;
+            write_rows(conn, out, &object.name, true)?;
         }
     }
     if !virtual_tables.is_empty() {
@@ -117,10 +113,10 @@ fn schema_objects(conn: &Connection) -> Result<Vec<Object>, Error> {
     Ok(objects)
 }
 
-/// The shadow tables of virtual tables (their rowids are part of the module's format, so they
-/// are kept like any other table's).
-fn shadow_tables(conn: &Connection) -> Result<Vec<String>, Error> {
-    let mut stmt = conn.prepare("SELECT name FROM pragma_table_list WHERE type = 'shadow'")?;
+/// The virtual tables of the main database (their shadow tables are ordinary tables).
+fn virtual_tables(conn: &Connection) -> Result<Vec<String>, Error> {
+    let mut stmt = conn
+        .prepare("SELECT name FROM pragma_table_list WHERE type = 'virtual' AND schema = 'main'")?;
     let names = stmt
         .query_map((), |r| r.get(0))?
         .collect::<lite3::Result<Vec<String>>>()?;
