@@ -4,10 +4,15 @@ use crate::cmd;
 use std::process::Command;
 use std::time::Instant;
 
-/// A step: a cargo command, or another xtask task.
+/// A step: a cargo command, another xtask task (given `--install` when CI may install), or a
+/// task that only checks files and installs nothing.
 enum Step {
     Cargo(&'static [&'static str]),
     Task(
+        fn(Vec<String>) -> Result<(), String>,
+        &'static [&'static str],
+    ),
+    Check(
         fn(Vec<String>) -> Result<(), String>,
         &'static [&'static str],
     ),
@@ -87,7 +92,11 @@ const STEPS: &[(&str, Step)] = &[
     ),
     (
         "bindings are fresh",
-        Step::Task(crate::bindings::run, &["--check"]),
+        Step::Check(crate::bindings::run, &["--check"]),
+    ),
+    (
+        "lite3-sys's copy of vendor/ is identical",
+        Step::Check(crate::vendor::run, &["--check"]),
     ),
     ("supply chain", Step::Task(crate::deny::run, &[])),
     ("leak checks", Step::Task(crate::leak::run, &[])),
@@ -98,6 +107,14 @@ const STEPS: &[(&str, Step)] = &[
     (
         "static release build, native target",
         Step::Task(crate::dist::run, &["--target", "x86_64-unknown-linux-musl"]),
+    ),
+    (
+        "the minimum Rust version builds the crates",
+        Step::Task(crate::msrv::run, &[]),
+    ),
+    (
+        "packaged crates build for a registry user",
+        Step::Task(crate::package_check::run, &[]),
     ),
 ];
 
@@ -118,11 +135,12 @@ pub fn run(args: Vec<String>) -> Result<(), String> {
             }
             Step::Task(task, args) => {
                 let mut args: Vec<String> = args.iter().map(|a| (*a).to_owned()).collect();
-                if install && !matches!(*name, "bindings are fresh") {
+                if install {
                     args.push("--install".into());
                 }
                 task(args)
             }
+            Step::Check(task, args) => task(args.iter().map(|a| (*a).to_owned()).collect()),
         }
         .map_err(|e| format!("step '{name}' failed: {e}"))?;
         times.push((*name, began.elapsed()));

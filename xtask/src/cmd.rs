@@ -45,6 +45,25 @@ pub fn workspace_root() -> PathBuf {
         .to_path_buf()
 }
 
+/// A field of the workspace's `[workspace.package]` (`version`, `rust-version`), which the
+/// published crates share.
+pub fn workspace_field(root: &std::path::Path, name: &str) -> Result<String, String> {
+    let manifest = std::fs::read_to_string(root.join("Cargo.toml"))
+        .map_err(|e| format!("cannot read the workspace Cargo.toml: {e}"))?;
+    let section = manifest
+        .split("[workspace.package]")
+        .nth(1)
+        .ok_or("no [workspace.package] in Cargo.toml")?;
+    section
+        .lines()
+        .take_while(|line| !line.starts_with('['))
+        .find_map(|line| {
+            let value = line.strip_prefix(name)?.trim_start().strip_prefix('=')?;
+            Some(value.trim().trim_matches('"').to_owned())
+        })
+        .ok_or_else(|| format!("no {name} in [workspace.package]"))
+}
+
 fn describe(command: &Command) -> String {
     std::iter::once(command.get_program())
         .chain(command.get_args())

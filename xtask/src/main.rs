@@ -11,7 +11,10 @@ mod dist;
 mod elf;
 mod leak;
 mod libclang;
+mod msrv;
+mod package_check;
 mod tools;
+mod vendor;
 // SQLite version parsing, shared with lite3-sys's build script.
 #[path = "../../crates/lite3-sys/build/version.rs"]
 #[allow(
@@ -29,6 +32,17 @@ tasks:
   bindings [--check] [--system-header PATH]
         regenerate the committed bindgen output in crates/lite3-sys/src/bindings/
         (--check: fail if it is stale instead of writing)
+  vendor [--check]
+        copy the pins and compile options from vendor/ into crates/lite3-sys/vendor/, which the
+        packaged crate needs (--check: fail if the copy differs instead of writing)
+  package-check [--install]
+        cargo package (verified) for lite3-sys, lite3 and lite3-cli; then, from a local directory
+        source holding them and their dependencies instead of crates.io, builds and runs an
+        application that depends on lite3 by version (default features, then system) and
+        cargo-installs lite3-cli and runs a query
+  msrv [--install]
+        cargo check of lite3-sys, lite3 and lite3-cli with exactly the Rust version their
+        rust-version declares (installed with rustup when --install allows)
   dist [--target T]... [--install]
         static release builds of `lite3` (default: x86_64 and aarch64 musl; zig cross-compiles),
         checked static from the ELF headers, smoke-tested (aarch64 under qemu), packed into
@@ -48,7 +62,7 @@ tasks:
         sqlite3 shell's .import (1,000,000 rows)
   ci [--install]
         the whole CI gate: fmt, clippy, tests (vendored, system, single-thread, OOM), bindings,
-        deny, leak (and its self-test), dist for the native target
+        deny, leak (and its self-test), dist for the native target, msrv, package-check
 
 --install lets a task install what it lacks (rustup targets, Debian packages, PyPI packages
 into target/tools, cargo tools), saying what it installs.";
@@ -57,6 +71,9 @@ fn main() -> ExitCode {
     let mut args = std::env::args().skip(1);
     let result = match args.next().as_deref() {
         Some("bindings") => bindings::run(args.collect()),
+        Some("vendor") => vendor::run(args.collect()),
+        Some("package-check") => package_check::run(args.collect()),
+        Some("msrv") => msrv::run(args.collect()),
         Some("bench") => bench::run(args.collect()),
         Some("dist") => dist::run(args.collect()),
         Some("leak") => leak::run(args.collect()),

@@ -2,7 +2,7 @@
 //! so each one is declared with `rerun-if-env-changed` and echoed into the build log.
 
 use std::env;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// Forces the system library even when only `vendored` is enabled (for distribution packagers).
 pub const SYSTEM_ENV: &str = "LITE3_SQLITE_SYSTEM";
@@ -30,7 +30,8 @@ pub struct Config {
     pub target: String,
     pub host: String,
     pub out_dir: PathBuf,
-    /// The workspace's vendor/ folder: pins, checksums and compile options.
+    /// The crate's copy of the workspace's vendor/ folder (pins and compile options), so that
+    /// the packaged crate builds on its own; `cargo xtask vendor --check` proves it identical.
     pub vendor_dir: PathBuf,
 }
 
@@ -44,7 +45,7 @@ impl Config {
             target: cargo_env("TARGET")?,
             host: cargo_env("HOST")?,
             out_dir: PathBuf::from(cargo_env("OUT_DIR")?),
-            vendor_dir: workspace_root().join("vendor"),
+            vendor_dir: Path::new(env!("CARGO_MANIFEST_DIR")).join("vendor"),
         })
     }
 
@@ -124,14 +125,4 @@ fn feature(name: &str) -> bool {
 fn cargo_env(name: &str) -> Result<String, String> {
     env::var(name)
         .map_err(|_| format!("Cargo did not set {name}; run this build script through Cargo"))
-}
-
-/// vendor/ sits at the top of the workspace, two levels above this crate.
-fn workspace_root() -> PathBuf {
-    let manifest_dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-    manifest_dir
-        .ancestors()
-        .nth(2)
-        .unwrap_or(manifest_dir)
-        .to_path_buf()
 }

@@ -72,6 +72,8 @@
 //! `tracing` adds `Connection::trace_statements`; `fault-injection` adds `lite3::fault`, which
 //! makes the Nth SQLite allocation fail, for out-of-memory tests.
 #![deny(unsafe_code)]
+// docs.rs (nightly) marks each feature-gated item with the feature it needs.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![warn(missing_docs)]
 
 mod batch;
