@@ -18,8 +18,8 @@ INSERT INTO t(name, score, data) VALUES ('it''s', 0.1, X'00ff'), (NULL, 1e300, N
 INSERT INTO plain(rowid, a, b) VALUES (10, 1, 2), (20, 'three', 4.5);
 INSERT INTO wr VALUES ('a', 1), ('b', 2);
 INSERT INTO g(a) VALUES (3);
-INSERT INTO child VALUES (1);
 INSERT INTO parent VALUES (1);
+INSERT INTO child VALUES (1);
 CREATE INDEX t_name ON t(name);
 CREATE VIEW v AS SELECT name FROM t;
 CREATE TRIGGER tr AFTER INSERT ON plain BEGIN UPDATE plain SET b = b WHERE rowid = new.rowid; END;
@@ -172,7 +172,8 @@ fn check_reports_problems_with_exit_status_2() {
     let db = database(
         &s,
         "fk.db",
-        "CREATE TABLE parent(id INTEGER PRIMARY KEY);
+        "PRAGMA foreign_keys = OFF; -- lite3 enforces them; this file breaks them on purpose
+         CREATE TABLE parent(id INTEGER PRIMARY KEY);
          CREATE TABLE child(p REFERENCES parent(id)); INSERT INTO child VALUES (42);",
     );
     let out = lite3(&["check", &db]);

@@ -48,8 +48,17 @@ pub struct Connection {
     profiler: RefCell<Option<BoxedCallback>>,
 }
 
+/// How long a new connection waits for another connection's lock before a statement fails
+/// with `Busy` (rusqlite's default; change it with [`Connection::busy_timeout`]).
+pub const DEFAULT_BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
 impl Connection {
     /// Opens (creating if needed) the database file at `path`, with URI filenames allowed.
+    ///
+    /// Every new connection (from any `open*`, a [`Pool`](crate::Pool) or a
+    /// [`Worker`](crate::Worker)) starts with a busy timeout of [`DEFAULT_BUSY_TIMEOUT`] (5 s)
+    /// and with foreign keys enforced, as rusqlite's connections do; `PRAGMA foreign_keys = OFF`
+    /// turns enforcement off.
     ///
     /// ```
     /// let dir = std::env::temp_dir().join(format!("lite3-doc-open-{}", std::process::id()));
@@ -98,6 +107,11 @@ impl Connection {
     pub fn open_with_flags<P: AsRef<Path>>(path: P, flags: OpenFlags) -> Result<Self> {
         let path = path_to_cstring(path.as_ref())?;
         let raw = RawConnection::open(&path, flags.bits() | ffi::SQLITE_OPEN_NOMUTEX, None)?;
+        // The defaults a rusqlite user relies on, in every build (a system SQLite included):
+        // wait for another connection's lock instead of failing at once, and enforce foreign
+        // keys.
+        raw.busy_timeout(DEFAULT_BUSY_TIMEOUT)?;
+        raw.enforce_foreign_keys(true)?;
         Ok(Self {
             cache: StatementCache::new(DEFAULT_CAPACITY),
             raw,

@@ -134,6 +134,9 @@ pub enum Error {
     /// `query_row` found no row.
     #[error("the query returned no rows")]
     QueryReturnedNoRows,
+    /// `query_one` found a second row.
+    #[error("the query returned more than one row")]
+    QueryReturnedMoreThanOneRow,
     /// `execute_batch` failed at one of its statements.
     #[error("statement {index} of the batch failed (at byte {offset}): {source}")]
     Batch {
@@ -254,9 +257,32 @@ impl Error {
     /// ```
     #[must_use]
     pub fn sqlite_code(&self) -> Option<ErrorCode> {
+        self.sqlite_error().map(|e| e.code)
+    }
+
+    /// rusqlite's name for [`sqlite_code`](Self::sqlite_code).
+    #[must_use]
+    pub fn sqlite_error_code(&self) -> Option<ErrorCode> {
+        self.sqlite_code()
+    }
+
+    /// SQLite's failure with its extended code, message and offset, when SQLite reported one
+    /// (also inside [`Error::Batch`]); rusqlite's `sqlite_error`.
+    ///
+    /// ```
+    /// let conn = lite3::Connection::open_in_memory()?;
+    /// conn.execute("CREATE TABLE t(x UNIQUE)", ())?;
+    /// conn.execute("INSERT INTO t VALUES (1)", ())?;
+    /// let err = conn.execute("INSERT INTO t VALUES (1)", ()).unwrap_err();
+    /// let sqlite = err.sqlite_error().unwrap();
+    /// assert_eq!(sqlite.extended_code, lite3::ffi::SQLITE_CONSTRAINT_UNIQUE);
+    /// # Ok::<(), lite3::Error>(())
+    /// ```
+    #[must_use]
+    pub fn sqlite_error(&self) -> Option<&SqliteError> {
         match self {
-            Error::Sqlite(e) => Some(e.code),
-            Error::Batch { source, .. } => source.sqlite_code(),
+            Error::Sqlite(e) => Some(e),
+            Error::Batch { source, .. } => source.sqlite_error(),
             _ => None,
         }
     }

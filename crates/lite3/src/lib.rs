@@ -80,6 +80,7 @@ mod batch;
 mod binder;
 mod cache;
 mod connection;
+mod connection_info;
 mod error;
 mod functions;
 mod interrupt;
@@ -92,6 +93,7 @@ mod params;
 #[cfg(not(feature = "single-thread"))]
 mod pool;
 mod pragma;
+mod query_shapes;
 mod raw;
 mod rows;
 mod sql_text;
@@ -103,7 +105,7 @@ mod worker;
 
 pub use batch::Batch;
 pub use cache::CachedStatement;
-pub use connection::Connection;
+pub use connection::{Connection, DEFAULT_BUSY_TIMEOUT};
 pub use error::{Error, ErrorCode, Result, SqliteError};
 pub use functions::{Context, FunctionFlags};
 pub use interrupt::InterruptHandle;
@@ -115,10 +117,11 @@ pub use open_flags::OpenFlags;
 pub use params::{Params, ParamsFromIter, params_from_iter};
 #[cfg(not(feature = "single-thread"))]
 pub use pool::{Pool, PoolBuilder, PoolMetrics, PooledConnection};
+pub use query_shapes::{AndThenRows, OptionalExtension};
 pub use rows::{MappedRows, Row, RowIndex, Rows};
 pub use statement::Statement;
 pub use status::{ConnectionStatus, StatementCounters};
-pub use transaction::{Savepoint, Transaction, TransactionBehavior};
+pub use transaction::{DropBehavior, Savepoint, Transaction, TransactionBehavior};
 pub use types::{FromSql, Null, ToSql, Value, ValueRef};
 pub use worker::{CallFuture, Worker, WorkerBuilder};
 

@@ -9,8 +9,9 @@ mod sealed {
     pub trait Sealed {}
 }
 
-/// Parameters for a statement: `()` for none, a tuple `(a, b)`, `params![a, b]`, an array or
-/// slice of `&dyn ToSql`, named pairs from `named_params!{":a": a}`, or [`params_from_iter`].
+/// Parameters for a statement: `()` or `[]` for none, a tuple `(a, b)`, `params![a, b]`, an
+/// array of one type `[1, 2]` (up to 32), an array or slice of `&dyn ToSql`, named pairs from
+/// `named_params!{":a": a}`, or [`params_from_iter`].
 ///
 /// The count must match the statement's (positional), and every name must exist (named):
 /// a mismatch is an error before anything runs.
@@ -71,7 +72,7 @@ tuple_params!(14: 0 A, 1 B, 2 C, 3 D, 4 E, 5 F, 6 G, 7 H, 8 I, 9 J, 10 K, 11 L, 
 tuple_params!(15: 0 A, 1 B, 2 C, 3 D, 4 E, 5 F, 6 G, 7 H, 8 I, 9 J, 10 K, 11 L, 12 M, 13 N, 14 O);
 tuple_params!(16: 0 A, 1 B, 2 C, 3 D, 4 E, 5 F, 6 G, 7 H, 8 I, 9 J, 10 K, 11 L, 12 M, 13 N, 14 O, 15 P);
 
-fn bind_positional<T: ToSql + ?Sized>(binder: &mut Binder<'_>, values: &[&T]) -> Result<()> {
+fn bind_positional<T: ToSql>(binder: &mut Binder<'_>, values: &[T]) -> Result<()> {
     binder.check_count(values.len())?;
     for (i, value) in values.iter().enumerate() {
         binder.bind(i + 1, value)?;
@@ -86,21 +87,38 @@ impl Params for &[&dyn ToSql] {
     }
 }
 
-impl<const N: usize> sealed::Sealed for [&dyn ToSql; N] {}
-impl<const N: usize> Params for [&dyn ToSql; N] {
+// `[]`: the one array impl of length 0, so that the empty literal needs no type annotation
+// (rusqlite's shape). Arrays of one type, `[1, 2]` or `[&a as &dyn ToSql, &b]`, and references
+// to arrays of references are implemented for each length up to 32 for the same reason.
+impl sealed::Sealed for [&(dyn ToSql + Send + Sync); 0] {}
+impl Params for [&(dyn ToSql + Send + Sync); 0] {
+    #[inline]
     fn __bind(&self, binder: &mut Binder<'_>) -> Result<()> {
-        bind_positional(binder, self)
+        binder.check_count(0)
     }
 }
 
-impl<const N: usize> sealed::Sealed for &[&dyn ToSql; N] {}
-impl<const N: usize> Params for &[&dyn ToSql; N] {
-    fn __bind(&self, binder: &mut Binder<'_>) -> Result<()> {
-        bind_positional(binder, *self)
-    }
+macro_rules! array_params {
+    ($($n:literal)+) => {$(
+        impl<T: ToSql> sealed::Sealed for [T; $n] {}
+        impl<T: ToSql> Params for [T; $n] {
+            #[inline]
+            fn __bind(&self, binder: &mut Binder<'_>) -> Result<()> {
+                bind_positional(binder, self)
+            }
+        }
+        impl<T: ToSql + ?Sized> sealed::Sealed for &[&T; $n] {}
+        impl<T: ToSql + ?Sized> Params for &[&T; $n] {
+            #[inline]
+            fn __bind(&self, binder: &mut Binder<'_>) -> Result<()> {
+                bind_positional(binder, *self)
+            }
+        }
+    )+};
 }
+array_params!(1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23 24 25 26 27 28 29 30 31 32);
 
-fn bind_named(binder: &mut Binder<'_>, pairs: &[(&str, &dyn ToSql)]) -> Result<()> {
+fn bind_named<T: ToSql + ?Sized>(binder: &mut Binder<'_>, pairs: &[(&str, &T)]) -> Result<()> {
     binder.check_count(pairs.len())?;
     for (name, value) in pairs {
         let index = binder.index_of(name)?;
@@ -116,15 +134,8 @@ impl Params for &[(&str, &dyn ToSql)] {
     }
 }
 
-impl<const N: usize> sealed::Sealed for [(&str, &dyn ToSql); N] {}
-impl<const N: usize> Params for [(&str, &dyn ToSql); N] {
-    fn __bind(&self, binder: &mut Binder<'_>) -> Result<()> {
-        bind_named(binder, self)
-    }
-}
-
-impl<const N: usize> sealed::Sealed for &[(&str, &dyn ToSql); N] {}
-impl<const N: usize> Params for &[(&str, &dyn ToSql); N] {
+impl<T: ToSql + ?Sized, const N: usize> sealed::Sealed for &[(&str, &T); N] {}
+impl<T: ToSql + ?Sized, const N: usize> Params for &[(&str, &T); N] {
     fn __bind(&self, binder: &mut Binder<'_>) -> Result<()> {
         bind_named(binder, *self)
     }

@@ -8,18 +8,55 @@
 use crate::{Connection, Result};
 use std::ops::Deref;
 
+/// What a [`Transaction`] or [`Savepoint`] does when it is dropped without `commit` or
+/// `rollback` (rusqlite's names and meaning).
+///
+/// ```
+/// use lite3::{Connection, DropBehavior};
+///
+/// let mut conn = Connection::open_in_memory()?;
+/// conn.execute("CREATE TABLE t(x)", ())?;
+/// {
+///     let mut tx = conn.transaction()?;
+///     tx.set_drop_behavior(DropBehavior::Commit);
+///     tx.execute("INSERT INTO t VALUES (1)", ())?;
+/// } // committed here
+/// assert_eq!(conn.query_row("SELECT count(*) FROM t", (), |r| r.get::<_, i64>(0))?, 1);
+/// # Ok::<(), lite3::Error>(())
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum DropBehavior {
+    /// Roll back (the default).
+    #[default]
+    Rollback,
+    /// Commit; if that fails, roll back.
+    Commit,
+    /// Leave the transaction open on the connection (a [`Pool`](crate::Pool) or
+    /// [`Worker`](crate::Worker) still rolls it back before the next user).
+    Ignore,
+    /// Panic, to catch a guard that was forgotten; while the thread is already panicking it
+    /// rolls back instead (a second panic would abort the process).
+    Panic,
+}
+
 /// What `Transaction` and `Savepoint` share: the connection, whether the guard still has to
-/// undo its work, and the door's count of live guards.
+/// end its work, what to do on drop, and the door's count of live guards.
 struct Guard<'c> {
     conn: &'c Connection,
     open: bool,
+    on_drop: DropBehavior,
 }
 
 impl<'c> Guard<'c> {
     fn begin(conn: &'c Connection, sql: &str) -> Result<Self> {
         conn.run_control(sql)?;
         conn.raw().guard_opened();
-        Ok(Self { conn, open: true })
+        Ok(Self {
+            conn,
+            open: true,
+            on_drop: DropBehavior::Rollback,
+        })
     }
 
     /// Ends the guard's work with `sql` (COMMIT, RELEASE, ROLLBACK). If that fails, the guard
@@ -32,13 +69,29 @@ impl<'c> Guard<'c> {
         Ok(())
     }
 
-    /// Runs `undo` unless the work is already gone: ended, ended by hand (autocommit), or rolled
-    /// back by SQLite (then the door would refuse `undo` anyway). Errors are ignored: this runs
-    /// in `Drop`, and a connection whose rollback failed is cleaned by its pool or worker.
-    fn undo_on_drop(&mut self, undo: &[&str]) {
+    /// Does what the drop behaviour says (`keep` commits, `undo` rolls back) unless the work is
+    /// already gone: ended, ended by hand (autocommit), or rolled back by SQLite (then the door
+    /// would refuse either anyway). Errors are ignored: this runs in `Drop`, and a connection
+    /// whose rollback failed is cleaned by its pool or worker.
+    fn finish_on_drop(&mut self, keep: &[&str], undo: &[&str]) {
         let conn = self.conn;
-        if self.open && !conn.raw().transaction_rolled_back() && !conn.is_autocommit() {
-            let _ = self.end(undo);
+        if !self.open || conn.raw().transaction_rolled_back() || conn.is_autocommit() {
+            return;
+        }
+        match self.on_drop {
+            DropBehavior::Ignore => {}
+            DropBehavior::Commit => {
+                if self.end(keep).is_err() {
+                    let _ = self.end(undo);
+                }
+            }
+            DropBehavior::Panic if !std::thread::panicking() => {
+                let _ = self.end(undo);
+                panic!("a transaction or savepoint was dropped with DropBehavior::Panic");
+            }
+            DropBehavior::Rollback | DropBehavior::Panic => {
+                let _ = self.end(undo);
+            }
         }
     }
 }
@@ -157,6 +210,42 @@ impl Connection {
         })
     }
 
+    /// Begins a deferred transaction through a shared reference, as rusqlite's method of the
+    /// same name does: nothing stops a second `BEGIN` at compile time, so a nested call fails
+    /// at run time with SQLite's "cannot start a transaction within a transaction". Prefer
+    /// [`transaction`](Self::transaction).
+    ///
+    /// ```
+    /// let conn = lite3::Connection::open_in_memory()?;
+    /// let tx = conn.unchecked_transaction()?;
+    /// assert!(conn.unchecked_transaction().is_err());
+    /// tx.commit()?;
+    /// # Ok::<(), lite3::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::Sqlite`](crate::Error::Sqlite), e.g. when a transaction is already open.
+    pub fn unchecked_transaction(&self) -> Result<Transaction<'_>> {
+        Ok(Transaction {
+            guard: Guard::begin(self, "BEGIN DEFERRED")?,
+        })
+    }
+
+    /// Begins a savepoint with the given name (quoted, so any text is a valid name).
+    ///
+    /// ```
+    /// let mut conn = lite3::Connection::open_in_memory()?;
+    /// let sp = conn.savepoint_with_name("before import")?;
+    /// sp.commit()?;
+    /// # Ok::<(), lite3::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::Sqlite`](crate::Error::Sqlite).
+    pub fn savepoint_with_name<T: Into<String>>(&mut self, name: T) -> Result<Savepoint<'_>> {
+        Savepoint::begin(self, quote_name(&name.into()), 0)
+    }
+
     /// Begins a savepoint directly on the connection (a transaction if none is open).
     ///
     /// ```
@@ -172,8 +261,13 @@ impl Connection {
     /// # Errors
     /// [`Error::Sqlite`](crate::Error::Sqlite).
     pub fn savepoint(&mut self) -> Result<Savepoint<'_>> {
-        Savepoint::begin(self, 0)
+        Savepoint::begin(self, "lite3_sp0".to_owned(), 0)
     }
+}
+
+/// `"name"` with embedded quotes doubled.
+fn quote_name(name: &str) -> String {
+    format!("\"{}\"", name.replace('"', "\"\""))
 }
 
 impl Transaction<'_> {
@@ -238,7 +332,44 @@ impl Transaction<'_> {
     /// # Errors
     /// SQLite's error.
     pub fn savepoint(&mut self) -> Result<Savepoint<'_>> {
-        Savepoint::begin(self.guard.conn, 0)
+        Savepoint::begin(self.guard.conn, "lite3_sp0".to_owned(), 0)
+    }
+
+    /// A nested savepoint with the given name.
+    ///
+    /// ```
+    /// let mut conn = lite3::Connection::open_in_memory()?;
+    /// let mut tx = conn.transaction()?;
+    /// tx.savepoint_with_name("step 1")?.commit()?;
+    /// tx.commit()?;
+    /// # Ok::<(), lite3::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// SQLite's error.
+    pub fn savepoint_with_name<T: Into<String>>(&mut self, name: T) -> Result<Savepoint<'_>> {
+        Savepoint::begin(self.guard.conn, quote_name(&name.into()), 0)
+    }
+
+    /// What dropping the transaction does ([`DropBehavior::Rollback`] unless set).
+    #[must_use]
+    pub fn drop_behavior(&self) -> DropBehavior {
+        self.guard.on_drop
+    }
+
+    /// Sets what dropping the transaction does.
+    ///
+    /// ```
+    /// use lite3::DropBehavior;
+    ///
+    /// let mut conn = lite3::Connection::open_in_memory()?;
+    /// let mut tx = conn.transaction()?;
+    /// tx.set_drop_behavior(DropBehavior::Commit);
+    /// assert_eq!(tx.drop_behavior(), DropBehavior::Commit);
+    /// # Ok::<(), lite3::Error>(())
+    /// ```
+    pub fn set_drop_behavior(&mut self, behavior: DropBehavior) {
+        self.guard.on_drop = behavior;
     }
 }
 
@@ -252,7 +383,7 @@ impl Deref for Transaction<'_> {
 
 impl Drop for Transaction<'_> {
     fn drop(&mut self) {
-        self.guard.undo_on_drop(&["ROLLBACK"]);
+        self.guard.finish_on_drop(&["COMMIT"], &["ROLLBACK"]);
     }
 }
 
@@ -284,13 +415,17 @@ impl std::fmt::Debug for Transaction<'_> {
 #[must_use = "a savepoint rolls back when dropped; call commit() to keep its changes"]
 pub struct Savepoint<'c> {
     guard: Guard<'c>,
+    /// The name as it goes into SQL (quoted when the user chose it).
+    name: String,
+    /// How many savepoints enclose this one, for the names of unnamed inner ones.
     depth: u32,
 }
 
 impl<'c> Savepoint<'c> {
-    fn begin(conn: &'c Connection, depth: u32) -> Result<Self> {
+    fn begin(conn: &'c Connection, name: String, depth: u32) -> Result<Self> {
         Ok(Self {
-            guard: Guard::begin(conn, &format!("SAVEPOINT lite3_sp{depth}"))?,
+            guard: Guard::begin(conn, &format!("SAVEPOINT {name}"))?,
+            name,
             depth,
         })
     }
@@ -309,7 +444,28 @@ impl<'c> Savepoint<'c> {
     /// # Errors
     /// SQLite's error.
     pub fn savepoint(&mut self) -> Result<Savepoint<'_>> {
-        Savepoint::begin(self.guard.conn, self.depth.saturating_add(1))
+        let depth = self.depth.saturating_add(1);
+        Savepoint::begin(self.guard.conn, format!("lite3_sp{depth}"), depth)
+    }
+
+    /// A nested savepoint with the given name.
+    ///
+    /// # Errors
+    /// SQLite's error.
+    pub fn savepoint_with_name<T: Into<String>>(&mut self, name: T) -> Result<Savepoint<'_>> {
+        let depth = self.depth.saturating_add(1);
+        Savepoint::begin(self.guard.conn, quote_name(&name.into()), depth)
+    }
+
+    /// What dropping the savepoint does ([`DropBehavior::Rollback`] unless set).
+    #[must_use]
+    pub fn drop_behavior(&self) -> DropBehavior {
+        self.guard.on_drop
+    }
+
+    /// Sets what dropping the savepoint does (`Commit` releases it).
+    pub fn set_drop_behavior(&mut self, behavior: DropBehavior) {
+        self.guard.on_drop = behavior;
     }
 
     /// Keeps the savepoint's changes (`RELEASE`); they become permanent when the enclosing
@@ -330,7 +486,7 @@ impl<'c> Savepoint<'c> {
     /// dropped. [`Error::TransactionRolledBack`](crate::Error::TransactionRolledBack) when SQLite
     /// already rolled back the enclosing transaction.
     pub fn commit(mut self) -> Result<()> {
-        let release = format!("RELEASE lite3_sp{}", self.depth);
+        let release = format!("RELEASE {}", self.name);
         self.guard.end(&[&release])
     }
 
@@ -353,7 +509,7 @@ impl<'c> Savepoint<'c> {
 
     /// `ROLLBACK TO` undoes the savepoint's work; `RELEASE` then removes it from the stack.
     fn undo_statements(&self) -> [String; 2] {
-        let name = format!("lite3_sp{}", self.depth);
+        let name = &self.name;
         [format!("ROLLBACK TO {name}"), format!("RELEASE {name}")]
     }
 }
@@ -369,14 +525,16 @@ impl Deref for Savepoint<'_> {
 impl Drop for Savepoint<'_> {
     fn drop(&mut self) {
         let undo = self.undo_statements();
-        self.guard.undo_on_drop(&[&undo[0], &undo[1]]);
+        let release = format!("RELEASE {}", self.name);
+        self.guard
+            .finish_on_drop(&[&release], &[&undo[0], &undo[1]]);
     }
 }
 
 impl std::fmt::Debug for Savepoint<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Savepoint")
-            .field("depth", &self.depth)
+            .field("name", &self.name)
             .field("open", &self.guard.open)
             .finish()
     }

@@ -198,3 +198,86 @@ fn a_profiler_panicking_in_a_plain_drop_resumes_in_the_dropper_and_the_rollback_
         "profiler panics on ROLLBACK"
     );
 }
+
+fn count(conn: &Connection) -> i64 {
+    conn.query_row("SELECT count(*) FROM t", (), |r| r.get(0))
+        .unwrap()
+}
+
+#[test]
+fn drop_behavior_decides_what_a_forgotten_guard_does() {
+    use lite3::DropBehavior;
+    let _turn = common::sqlite_turn();
+    let mut conn = Connection::open_in_memory().unwrap();
+    conn.execute("CREATE TABLE t(x)", ()).unwrap();
+    for (behavior, kept) in [(DropBehavior::Rollback, 0), (DropBehavior::Commit, 1)] {
+        conn.execute("DELETE FROM t", ()).unwrap();
+        let mut tx = conn.transaction().unwrap();
+        tx.set_drop_behavior(behavior);
+        tx.execute("INSERT INTO t VALUES (1)", ()).unwrap();
+        drop(tx);
+        assert!(conn.is_autocommit(), "{behavior:?}");
+        assert_eq!(count(&conn), kept, "{behavior:?}");
+    }
+    // Ignore leaves the transaction open for the caller to end.
+    let mut tx = conn.transaction().unwrap();
+    tx.set_drop_behavior(DropBehavior::Ignore);
+    tx.execute("INSERT INTO t VALUES (2)", ()).unwrap();
+    drop(tx);
+    assert!(!conn.is_autocommit());
+    conn.execute_batch("ROLLBACK").unwrap();
+    // Panic panics in the dropper, after rolling back.
+    let mut tx = conn.transaction().unwrap();
+    tx.set_drop_behavior(DropBehavior::Panic);
+    tx.execute("INSERT INTO t VALUES (3)", ()).unwrap();
+    assert!(catch_unwind(AssertUnwindSafe(|| drop(tx))).is_err());
+    assert!(conn.is_autocommit());
+    assert_eq!(count(&conn), 1);
+    // A committed guard with Panic does not panic.
+    let mut tx = conn.transaction().unwrap();
+    tx.set_drop_behavior(DropBehavior::Panic);
+    tx.commit().unwrap();
+    // Savepoints: Commit releases, the enclosing transaction decides.
+    let mut tx = conn.transaction().unwrap();
+    {
+        let mut sp = tx.savepoint_with_name("it's \"named\"").unwrap();
+        sp.set_drop_behavior(DropBehavior::Commit);
+        sp.execute("INSERT INTO t VALUES (4)", ()).unwrap();
+    }
+    tx.commit().unwrap();
+    assert_eq!(count(&conn), 2);
+}
+
+#[test]
+fn a_panic_guard_dropped_while_unwinding_rolls_back_without_aborting() {
+    use lite3::DropBehavior;
+    let _turn = common::sqlite_turn();
+    let mut conn = Connection::open_in_memory().unwrap();
+    conn.execute("CREATE TABLE t(x)", ()).unwrap();
+    let result = catch_unwind(AssertUnwindSafe(|| {
+        let mut tx = conn.transaction().unwrap();
+        tx.set_drop_behavior(DropBehavior::Panic);
+        tx.execute("INSERT INTO t VALUES (1)", ()).unwrap();
+        panic!("the caller's own panic");
+    }));
+    assert!(result.is_err());
+    assert!(conn.is_autocommit());
+    assert_eq!(count(&conn), 0);
+}
+
+#[test]
+fn an_unchecked_transaction_works_through_a_shared_reference_and_refuses_nesting() {
+    let _turn = common::sqlite_turn();
+    let conn = Connection::open_in_memory().unwrap();
+    conn.execute("CREATE TABLE t(x)", ()).unwrap();
+    let tx = conn.unchecked_transaction().unwrap();
+    tx.execute("INSERT INTO t VALUES (1)", ()).unwrap();
+    let nested = conn.unchecked_transaction().unwrap_err();
+    assert_eq!(nested.sqlite_code(), Some(ErrorCode::Error));
+    tx.commit().unwrap();
+    assert_eq!(count(&conn), 1);
+    let tx = conn.unchecked_transaction().unwrap();
+    tx.execute("INSERT INTO t VALUES (2)", ()).unwrap();
+    drop(tx);
+    assert_eq!(count(&conn), 1, "rolled back on drop");
+}

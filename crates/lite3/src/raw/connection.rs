@@ -152,6 +152,76 @@ impl RawConnection {
         }
     }
 
+    /// The file name of the main database ("" for an in-memory or temporary one), or `None` if
+    /// it is not UTF-8.
+    pub(crate) fn main_filename(&self) -> Option<&str> {
+        // SAFETY: `db` is open; "main" is NUL-terminated. The main database cannot be detached,
+        // so the name SQLite returns stays valid until the connection closes, which the borrow
+        // of `self` outlives.
+        unsafe { super::optional_str(ffi::sqlite3_db_filename(self.as_ptr(), c"main".as_ptr())) }
+    }
+
+    /// Whether any statement of the connection is part-way through its rows.
+    pub(crate) fn has_busy_statement(&self) -> bool {
+        let mut stmt = ptr::null_mut();
+        loop {
+            // SAFETY: `db` is open; `stmt` is null or a statement of this connection returned
+            // by the previous call, and nothing finalises statements during this loop.
+            stmt = unsafe { ffi::sqlite3_next_stmt(self.as_ptr(), stmt) };
+            if stmt.is_null() {
+                return false;
+            }
+            // SAFETY: `stmt` is a live statement of this connection.
+            if unsafe { ffi::sqlite3_stmt_busy(stmt) } != 0 {
+                return true;
+            }
+        }
+    }
+
+    /// Writes dirty pages of open write transactions to disk (`sqlite3_db_cacheflush`).
+    pub(crate) fn cache_flush(&self) -> Result<()> {
+        // SAFETY: `db` is open.
+        self.call(|db| unsafe { ffi::sqlite3_db_cacheflush(db) })
+    }
+
+    /// Frees as much of the connection's memory as it can (`sqlite3_db_release_memory`).
+    pub(crate) fn release_memory(&self) -> Result<()> {
+        // SAFETY: `db` is open.
+        self.call(|db| unsafe { ffi::sqlite3_db_release_memory(db) })
+    }
+
+    /// Whether `table` (and `column`, if given) exists in database `schema` (any attached one
+    /// when `None`), by `sqlite3_table_column_metadata`.
+    pub(crate) fn table_column_exists(
+        &self,
+        schema: Option<&CStr>,
+        table: &CStr,
+        column: Option<&CStr>,
+    ) -> Result<bool> {
+        self.enter()?;
+        // SAFETY: `db` is open; the names are NUL-terminated (or null where SQLite allows it)
+        // and outlive the call; null output pointers ask for nothing.
+        let rc = unsafe {
+            ffi::sqlite3_table_column_metadata(
+                self.as_ptr(),
+                schema.map_or(ptr::null(), CStr::as_ptr),
+                table.as_ptr(),
+                column.map_or(ptr::null(), CStr::as_ptr),
+                ptr::null_mut(),
+                ptr::null_mut(),
+                ptr::null_mut(),
+                ptr::null_mut(),
+                ptr::null_mut(),
+            )
+        };
+        match rc {
+            ffi::SQLITE_OK => Ok(true),
+            // "no such table or column": an answer, not a failure.
+            ffi::SQLITE_ERROR => Ok(false),
+            other => Err(self.error(other)),
+        }
+    }
+
     /// `sqlite3_db_status(op)`: the current value and the high-water mark (not reset).
     pub(crate) fn db_status(&self, op: c_int) -> (i64, i64) {
         let (mut current, mut high) = (0, 0);
@@ -187,6 +257,22 @@ impl RawConnection {
         let ms = c_int::try_from(timeout.as_millis()).unwrap_or(c_int::MAX);
         // SAFETY: `db` is open. This replaces any busy handler; the caller frees its closure after.
         self.call(|db| unsafe { ffi::sqlite3_busy_timeout(db, ms) })
+    }
+
+    /// Turns foreign key enforcement on or off (`SQLITE_DBCONFIG_ENABLE_FKEY`: what
+    /// `PRAGMA foreign_keys` does, without parsing SQL).
+    pub(crate) fn enforce_foreign_keys(&self, on: bool) -> Result<()> {
+        let mut now: c_int = 0;
+        // SAFETY: `db` is open; ENABLE_FKEY takes an int and an int* that SQLite writes the new
+        // setting to, which `now` outlives.
+        self.call(|db| unsafe {
+            ffi::sqlite3_db_config(
+                db,
+                ffi::SQLITE_DBCONFIG_ENABLE_FKEY,
+                c_int::from(on),
+                &raw mut now,
+            )
+        })
     }
 
     /// Closes the connection. On failure (SQLITE_BUSY: unfinalised statements) it stays open.
