@@ -233,6 +233,10 @@ pub enum Error {
     /// A user callback (e.g. a scalar function) returned an error.
     #[error("user function failed: {0}")]
     UserFunction(#[source] Box<dyn std::error::Error + Send + Sync + 'static>),
+    /// A value could not be converted outside a row, where no column can be named (a
+    /// [`ValueRef`](crate::ValueRef) accessor's error turned into `Error` with `?`).
+    #[error("value conversion failed: {0}")]
+    ValueConversion(#[from] crate::types::FromSqlError),
 }
 
 fn cause_suffix(cause: Option<&Error>) -> String {

@@ -281,3 +281,21 @@ fn an_unchecked_transaction_works_through_a_shared_reference_and_refuses_nesting
     drop(tx);
     assert_eq!(count(&conn), 1, "rolled back on drop");
 }
+
+#[test]
+fn statements_run_by_hand_are_refused_in_a_dead_transaction_too() {
+    let _sqlite = common::sqlite_turn();
+    let mut conn = connection();
+    let tx = conn.transaction().unwrap();
+    let mut insert = tx.prepare("INSERT INTO t VALUES (?1)").unwrap();
+    let mut select = tx.prepare("SELECT count(*) FROM t").unwrap();
+    insert.raw_bind_parameter(1, 7).unwrap();
+    interrupted(tx.execute(INTERRUPTED_WRITE, ()));
+    let err = insert.raw_execute().unwrap_err();
+    assert!(matches!(err, Error::TransactionRolledBack), "{err}");
+    let err = select.raw_query().unwrap_err();
+    assert!(matches!(err, Error::TransactionRolledBack), "{err}");
+    drop((insert, select));
+    drop(tx);
+    assert_eq!(rows(&conn), 0);
+}

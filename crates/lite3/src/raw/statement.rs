@@ -282,6 +282,12 @@ impl RawStatement {
         i64::from(unsafe { ffi::sqlite3_stmt_status(self.as_ptr(), op, c_int::from(reset)) })
     }
 
+    /// 1 for `EXPLAIN`, 2 for `EXPLAIN QUERY PLAN`, 0 otherwise.
+    pub(crate) fn explain_mode(&self) -> i32 {
+        // SAFETY: the statement is valid.
+        unsafe { ffi::sqlite3_stmt_isexplain(self.as_ptr()) }
+    }
+
     pub(crate) fn readonly(&self) -> bool {
         // SAFETY: the statement is valid.
         unsafe { ffi::sqlite3_stmt_readonly(self.as_ptr()) != 0 }

@@ -7,8 +7,10 @@
 mod from_sql;
 mod to_sql;
 mod value;
+mod value_access;
 
 pub(crate) use from_sql::conversion_error;
 pub use from_sql::{FromSql, FromSqlError};
 pub use to_sql::{ToSql, ToSqlOutput};
 pub use value::{Null, Type, Value, ValueRef};
+pub use value_access::FromSqlResult;

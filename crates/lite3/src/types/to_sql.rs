@@ -39,6 +39,54 @@ impl ToSqlOutput<'_> {
     }
 }
 
+// `x.into()` for the values rusqlite converts, so a rusqlite-shaped `to_sql` body such as
+// `Ok(self.0.into())` compiles unchanged.
+macro_rules! owned_output_from {
+    ($($t:ty)*) => {$(
+        impl From<$t> for ToSqlOutput<'_> {
+            #[inline]
+            fn from(value: $t) -> Self {
+                ToSqlOutput::Owned(Value::from(value))
+            }
+        }
+    )*};
+}
+owned_output_from!(String Vec<u8> Null bool i8 i16 i32 i64 isize u8 u16 u32 f32 f64);
+
+/// ```
+/// use lite3::{Value, ValueRef, types::ToSqlOutput};
+/// assert_eq!(ToSqlOutput::from(3_i64), ToSqlOutput::Owned(Value::Integer(3)));
+/// assert_eq!(ToSqlOutput::from(Value::Null), ToSqlOutput::Owned(Value::Null));
+/// assert_eq!(ToSqlOutput::from(ValueRef::Null), ToSqlOutput::Borrowed(ValueRef::Null));
+/// ```
+impl From<Value> for ToSqlOutput<'_> {
+    #[inline]
+    fn from(value: Value) -> Self {
+        ToSqlOutput::Owned(value)
+    }
+}
+
+impl<'a> From<ValueRef<'a>> for ToSqlOutput<'a> {
+    #[inline]
+    fn from(value: ValueRef<'a>) -> Self {
+        ToSqlOutput::Borrowed(value)
+    }
+}
+
+impl<'a> From<&'a str> for ToSqlOutput<'a> {
+    #[inline]
+    fn from(text: &'a str) -> Self {
+        ToSqlOutput::Borrowed(ValueRef::Text(text.as_bytes()))
+    }
+}
+
+impl<'a> From<&'a [u8]> for ToSqlOutput<'a> {
+    #[inline]
+    fn from(bytes: &'a [u8]) -> Self {
+        ToSqlOutput::Borrowed(ValueRef::Blob(bytes))
+    }
+}
+
 /// A Rust value that can be bound as an SQL parameter.
 ///
 /// ```

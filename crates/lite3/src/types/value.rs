@@ -110,6 +110,7 @@ impl Value {
 /// A value borrowed from SQLite (a row's column, a function's argument) or from Rust.
 ///
 /// TEXT is kept as bytes because SQLite does not guarantee UTF-8; [`ValueRef::as_str`] checks.
+/// The `as_*` accessors (rusqlite's shapes) are in `types/value_access.rs`.
 ///
 /// ```
 /// use lite3::{Connection, ValueRef};
@@ -151,22 +152,6 @@ impl<'a> ValueRef<'a> {
             ValueRef::Real(_) => Type::Real,
             ValueRef::Text(_) => Type::Text,
             ValueRef::Blob(_) => Type::Blob,
-        }
-    }
-
-    /// The text as `&str`, if this is TEXT holding valid UTF-8.
-    ///
-    /// ```
-    /// use lite3::ValueRef;
-    /// assert_eq!(ValueRef::Text(b"ok").as_str(), Some("ok"));
-    /// assert_eq!(ValueRef::Text(b"\xff").as_str(), None);
-    /// # Ok::<(), lite3::Error>(())
-    /// ```
-    #[must_use]
-    pub fn as_str(&self) -> Option<&'a str> {
-        match self {
-            ValueRef::Text(t) => crate::raw::utf8(t).ok(),
-            _ => None,
         }
     }
 

@@ -1,0 +1,191 @@
+//! Running a statement by hand, in rusqlite's shapes: bind parameters one at a time
+//! (`raw_bind_parameter`), run what is bound (`raw_execute`, `raw_query`), clear the bindings,
+//! finalize, and describe the columns (`columns`) and the statement (`is_explain`).
+
+use crate::binder::Binder;
+use crate::raw::statement::Lifetime;
+use crate::rows::Rows;
+use crate::{Error, Result, Statement, ToSql};
+
+mod sealed {
+    pub trait Sealed {}
+}
+
+/// A parameter's position for [`Statement::raw_bind_parameter`]: its 1-based index, or its name
+/// with the prefix (`":id"`).
+pub trait BindIndex: sealed::Sealed {
+    /// The 1-based index in `stmt`.
+    ///
+    /// # Errors
+    /// [`Error::UnknownParameter`] for a name the statement does not have.
+    fn idx(&self, stmt: &Statement<'_>) -> Result<usize>;
+}
+
+impl sealed::Sealed for usize {}
+impl BindIndex for usize {
+    fn idx(&self, _: &Statement<'_>) -> Result<usize> {
+        Ok(*self)
+    }
+}
+
+impl sealed::Sealed for &str {}
+impl BindIndex for &str {
+    fn idx(&self, stmt: &Statement<'_>) -> Result<usize> {
+        stmt.parameter_index(self)?
+            .ok_or_else(|| Error::UnknownParameter((*self).to_owned()))
+    }
+}
+
+/// A result column: its name and, for a column read straight from a table, its declared type.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Column<'stmt> {
+    name: &'stmt str,
+    decl_type: Option<&'stmt str>,
+}
+
+impl<'stmt> Column<'stmt> {
+    /// The column's name (`AS` alias or SQLite's own).
+    #[must_use]
+    pub fn name(&self) -> &'stmt str {
+        self.name
+    }
+
+    /// The type the table declares for it (`None` for an expression).
+    #[must_use]
+    pub fn decl_type(&self) -> Option<&'stmt str> {
+        self.decl_type
+    }
+}
+
+impl Statement<'_> {
+    /// Binds one parameter, by 1-based index or by name, and keeps it bound (SQLite copies the
+    /// value) for [`raw_execute`](Self::raw_execute) or [`raw_query`](Self::raw_query).
+    ///
+    /// ```
+    /// use lite3::Connection;
+    ///
+    /// let conn = Connection::open_in_memory()?;
+    /// conn.execute("CREATE TABLE t(a, b)", ())?;
+    /// let mut stmt = conn.prepare("INSERT INTO t VALUES (?1, :b)")?;
+    /// stmt.raw_bind_parameter(1, "x")?;
+    /// stmt.raw_bind_parameter(":b", 2)?;
+    /// assert_eq!(stmt.raw_execute()?, 1);
+    /// assert!(stmt.raw_bind_parameter(3, 0).is_err());
+    /// # Ok::<(), lite3::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::ParameterIndex`] outside `1..=parameter_count()`, [`Error::UnknownParameter`],
+    /// conversion and length errors.
+    pub fn raw_bind_parameter<I: BindIndex, T: ToSql>(&mut self, index: I, value: T) -> Result<()> {
+        let index = index.idx(self)?;
+        let count = self.parameter_count();
+        if index == 0 || index > count {
+            return Err(Error::ParameterIndex { index, count });
+        }
+        Binder::new(self, Lifetime::Transient).bind(index, &value)
+    }
+
+    /// Unbinds every parameter (they read as NULL until bound again).
+    ///
+    /// ```
+    /// let conn = lite3::Connection::open_in_memory()?;
+    /// let mut stmt = conn.prepare("SELECT ?1")?;
+    /// stmt.raw_bind_parameter(1, 5)?;
+    /// stmt.clear_bindings();
+    /// assert_eq!(stmt.raw_query()?.next()?.unwrap().get::<_, Option<i64>>(0)?, None);
+    /// # Ok::<(), lite3::Error>(())
+    /// ```
+    pub fn clear_bindings(&mut self) {
+        self.raw.clear_bindings();
+    }
+
+    /// Runs the statement with the parameters bound by hand and returns the rows it changed;
+    /// the bindings stay for the next run.
+    ///
+    /// # Errors
+    /// [`Error::ExecuteReturnedRows`] for a statement that returns rows (not run); SQLite's
+    /// failures.
+    pub fn raw_execute(&mut self) -> Result<usize> {
+        if self.column_count() > 0 {
+            return Err(Error::ExecuteReturnedRows);
+        }
+        let conn = self.conn.raw();
+        let before = conn.total_changes();
+        let ran = self.raw.start(conn);
+        self.raw.reset();
+        ran?;
+        Ok(if conn.total_changes() == before {
+            0
+        } else {
+            conn.changes() as usize
+        })
+    }
+
+    /// Runs the statement as a query with the parameters bound by hand.
+    ///
+    /// Unlike rusqlite's, which returns `Rows`, this returns a `Result`: the connection may
+    /// refuse the run (see [`Error::Forked`]), and lite3 says so here rather than from the
+    /// first `next` (which would cost every row of every query a check).
+    ///
+    /// ```
+    /// let conn = lite3::Connection::open_in_memory()?;
+    /// let mut stmt = conn.prepare("SELECT ?1 * 2")?;
+    /// stmt.raw_bind_parameter(1, 21)?;
+    /// assert_eq!(stmt.raw_query()?.next()?.unwrap().get::<_, i64>(0)?, 42);
+    /// # Ok::<(), lite3::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// The connection's refusal ([`Error::Forked`], [`Error::SingleThreaded`],
+    /// [`Error::TransactionRolledBack`]); SQLite's failures show up in [`Rows::next`].
+    pub fn raw_query(&mut self) -> Result<Rows<'_>> {
+        self.conn.raw().enter()?;
+        Ok(Rows::new(self))
+    }
+
+    /// Finalizes the statement now (dropping it does the same). Failures were already reported
+    /// by the run that met them, so this returns `Ok`; it exists for rusqlite's shape.
+    ///
+    /// # Errors
+    /// None today.
+    pub fn finalize(self) -> Result<()> {
+        drop(self);
+        Ok(())
+    }
+
+    /// The result columns with their declared types.
+    ///
+    /// ```
+    /// let conn = lite3::Connection::open_in_memory()?;
+    /// conn.execute("CREATE TABLE t(id INTEGER, name TEXT)", ())?;
+    /// let stmt = conn.prepare("SELECT id, name, 1 + 1 AS two FROM t")?;
+    /// let columns = stmt.columns();
+    /// assert_eq!(columns[1].name(), "name");
+    /// assert_eq!(columns[1].decl_type(), Some("TEXT"));
+    /// assert_eq!(columns[2].decl_type(), None);
+    /// # Ok::<(), lite3::Error>(())
+    /// ```
+    #[must_use]
+    pub fn columns(&self) -> Vec<Column<'_>> {
+        (0..self.column_count())
+            .map(|i| Column {
+                name: self.column_name(i).unwrap_or(""),
+                decl_type: self.column_decltype(i),
+            })
+            .collect()
+    }
+
+    /// 1 for an `EXPLAIN` statement, 2 for `EXPLAIN QUERY PLAN`, 0 otherwise.
+    ///
+    /// ```
+    /// let conn = lite3::Connection::open_in_memory()?;
+    /// assert_eq!(conn.prepare("EXPLAIN QUERY PLAN SELECT 1")?.is_explain(), 2);
+    /// assert_eq!(conn.prepare("SELECT 1")?.is_explain(), 0);
+    /// # Ok::<(), lite3::Error>(())
+    /// ```
+    #[must_use]
+    pub fn is_explain(&self) -> i32 {
+        self.raw.explain_mode()
+    }
+}
