@@ -11,7 +11,7 @@ use crate::sql_text::{check_no_nul, skip_blank};
 use crate::statement::Statement;
 use crate::{Error, OpenFlags, Result, ffi};
 use std::cell::RefCell;
-use std::ffi::CString;
+use std::ffi::{CStr, CString};
 use std::path::Path;
 use std::time::Duration;
 
@@ -105,8 +105,13 @@ impl Connection {
     /// # Errors
     /// As [`open`](Self::open).
     pub fn open_with_flags<P: AsRef<Path>>(path: P, flags: OpenFlags) -> Result<Self> {
-        let path = path_to_cstring(path.as_ref())?;
-        let raw = RawConnection::open(&path, flags.bits() | ffi::SQLITE_OPEN_NOMUTEX, None)?;
+        Self::open_with(path.as_ref(), flags, None)
+    }
+
+    /// Every `open*` ends here: the handle, then the defaults every connection starts with.
+    pub(crate) fn open_with(path: &Path, flags: OpenFlags, vfs: Option<&CStr>) -> Result<Self> {
+        let path = path_to_cstring(path)?;
+        let raw = RawConnection::open(&path, flags.bits() | ffi::SQLITE_OPEN_NOMUTEX, vfs)?;
         // The defaults a rusqlite user relies on, in every build (a system SQLite included):
         // wait for another connection's lock instead of failing at once, and enforce foreign
         // keys.

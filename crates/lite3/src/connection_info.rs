@@ -24,6 +24,32 @@ impl Connection {
         Self::open_with_flags(":memory:", flags)
     }
 
+    /// Opens `path` with explicit flags through the VFS named `vfs` (registered with SQLite,
+    /// e.g. `"unix-dotfile"`).
+    ///
+    /// ```
+    /// use lite3::{Connection, OpenFlags};
+    ///
+    /// let flags = OpenFlags::READ_WRITE | OpenFlags::CREATE;
+    /// let conn = Connection::open_with_flags_and_vfs(":memory:", flags, "unix")?;
+    /// conn.execute("CREATE TABLE t(x)", ())?;
+    /// assert!(Connection::open_with_flags_and_vfs(":memory:", flags, "no-such-vfs").is_err());
+    /// # Ok::<(), lite3::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// As [`open`](Self::open); [`Error::Nul`](crate::Error::Nul) in the VFS name; SQLite's
+    /// error for a VFS it does not know.
+    pub fn open_with_flags_and_vfs<P: AsRef<std::path::Path>>(
+        path: P,
+        flags: OpenFlags,
+        vfs: &str,
+    ) -> Result<Self> {
+        check_no_nul(vfs, "VFS name")?;
+        let vfs = CString::new(vfs).unwrap_or_default();
+        Self::open_with(path.as_ref(), flags, Some(&vfs))
+    }
+
     /// The main database's file name, `Some("")` for an in-memory or temporary database (as in
     /// rusqlite), `None` if the name is not UTF-8.
     ///

@@ -89,6 +89,36 @@ impl Connection {
     }
 }
 
+impl Connection {
+    /// Sets a pragma that answers with a row (`journal_mode`, `page_size` in some cases) and
+    /// reads that row with `f`.
+    ///
+    /// ```
+    /// let conn = lite3::Connection::open_in_memory()?;
+    /// let mode: String = conn.pragma_update_and_check(None, "journal_mode", "OFF", |row| row.get(0))?;
+    /// assert_eq!(mode, "off");
+    /// # Ok::<(), lite3::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// As [`pragma_update`](Self::pragma_update); [`Error::QueryReturnedNoRows`] if the pragma
+    /// answers nothing.
+    pub fn pragma_update_and_check<F, T, V>(
+        &self,
+        schema: Option<&str>,
+        name: &str,
+        value: V,
+        f: F,
+    ) -> Result<T>
+    where
+        F: FnOnce(&Row<'_>) -> Result<T>,
+        V: ToSql,
+    {
+        let sql = pragma_sql(schema, name, Some((&value, " = ", "")))?;
+        self.query_row(&sql, (), f)
+    }
+}
+
 fn pragma_sql(
     schema: Option<&str>,
     name: &str,

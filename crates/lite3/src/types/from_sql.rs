@@ -21,6 +21,13 @@ pub enum FromSqlError {
     OutOfRange(i64),
     /// TEXT that is not valid UTF-8, read as `&str` or `String`.
     Utf8(std::str::Utf8Error),
+    /// A BLOB read as `[u8; N]` whose length is not `N`.
+    InvalidBlobSize {
+        /// `N`.
+        expected_size: usize,
+        /// The BLOB's length.
+        blob_size: usize,
+    },
     /// A custom conversion failed.
     Other(Box<dyn std::error::Error + Send + Sync + 'static>),
 }
@@ -31,6 +38,13 @@ impl fmt::Display for FromSqlError {
             FromSqlError::InvalidType => f.write_str("invalid type"),
             FromSqlError::OutOfRange(i) => write!(f, "integer {i} out of range"),
             FromSqlError::Utf8(e) => write!(f, "invalid UTF-8: {e}"),
+            FromSqlError::InvalidBlobSize {
+                expected_size,
+                blob_size,
+            } => write!(
+                f,
+                "a blob of {blob_size} bytes cannot be read as [u8; {expected_size}]"
+            ),
             FromSqlError::Other(e) => e.fmt(f),
         }
     }
@@ -228,6 +242,11 @@ pub(crate) fn conversion_error<'a, T: FromSql<'a>>(
             column,
             name,
             source,
+        },
+        size @ FromSqlError::InvalidBlobSize { .. } => crate::Error::Conversion {
+            column,
+            name,
+            source: Box::new(size),
         },
     }
 }
