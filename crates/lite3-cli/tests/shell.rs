@@ -43,6 +43,17 @@ fn piped_input_runs_statements_and_commands_and_fails_at_the_end_if_one_failed()
     );
     assert_eq!(rows(&db, "SELECT count(*) FROM t"), "count(*)\n2\n");
     common::refuses_a_non_database(&s, &["shell", "DB"]);
+    // A database another process holds exclusively: the shell waits --timeout, then names it.
+    let holder = lite3::Connection::open(&db).unwrap();
+    holder
+        .execute_batch("BEGIN EXCLUSIVE; INSERT INTO t VALUES (9)")
+        .unwrap();
+    let locked = lite3_with_input(&["shell", &db, "--timeout", "0.1"], b"SELECT 1;\n");
+    assert_eq!(locked.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&locked.stderr).into_owned();
+    assert!(err.contains(&format!("{db}: database is locked")), "{err}");
+    holder.execute_batch("ROLLBACK").unwrap();
+    assert_eq!(rows(&db, "SELECT count(*) FROM t"), "count(*)\n2\n");
 }
 
 /// A `lite3 shell` in a tmux session of its own, killed when dropped.
