@@ -119,10 +119,7 @@ const STEPS: &[(&str, Step)] = &[
 ];
 
 pub fn run(args: Vec<String>) -> Result<(), String> {
-    let install = args.iter().any(|a| a == "--install");
-    if let Some(other) = args.iter().find(|a| *a != "--install") {
-        return Err(format!("ci: unknown option {other:?}"));
-    }
+    let install = cmd::only_flag("ci", &args, "--install")?;
     let root = cmd::workspace_root();
     let start = Instant::now();
     let mut times = Vec::new();

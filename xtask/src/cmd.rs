@@ -45,6 +45,17 @@ pub fn workspace_root() -> PathBuf {
         .to_path_buf()
 }
 
+/// The arguments of a task that takes at most one flag: whether `flag` was given.
+pub fn only_flag(task: &str, args: &[String], flag: &str) -> Result<bool, String> {
+    match args {
+        [] => Ok(false),
+        [given] if given == flag => Ok(true),
+        other => Err(format!(
+            "{task}: unknown options {other:?} (it takes only {flag})"
+        )),
+    }
+}
+
 /// A field of the workspace's `[workspace.package]` (`version`, `rust-version`), which the
 /// published crates share.
 pub fn workspace_field(root: &std::path::Path, name: &str) -> Result<String, String> {

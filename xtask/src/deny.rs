@@ -9,11 +9,8 @@ use std::process::Command;
 
 pub fn run(args: Vec<String>) -> Result<(), String> {
     let installer = Installer {
-        allowed: args.iter().any(|a| a == "--install"),
+        allowed: cmd::only_flag("deny", &args, "--install")?,
     };
-    if let Some(other) = args.iter().find(|a| *a != "--install") {
-        return Err(format!("deny: unknown option {other:?}"));
-    }
     installer.cargo_tool("deny", "cargo-deny")?;
     let root = cmd::workspace_root();
     cmd::run(

@@ -11,11 +11,7 @@ use std::process::Command;
 const CRATES: [&str; 3] = ["lite3-sys", "lite3", "lite3-cli"];
 
 pub fn run(args: Vec<String>) -> Result<(), String> {
-    let install = match args.as_slice() {
-        [] => false,
-        [flag] if flag == "--install" => true,
-        other => return Err(format!("msrv: unknown options {other:?}")),
-    };
+    let install = cmd::only_flag("msrv", &args, "--install")?;
     let root = cmd::workspace_root();
     let mut by_version: Vec<(String, Vec<&str>)> = Vec::new();
     for krate in CRATES {

@@ -36,11 +36,7 @@ fn main() -> Result<(), lite3::Error> {
 
 pub fn run(args: Vec<String>) -> Result<(), String> {
     let installer = Installer {
-        allowed: match args.as_slice() {
-            [] => false,
-            [flag] if flag == "--install" => true,
-            other => return Err(format!("package-check: unknown options {other:?}")),
-        },
+        allowed: cmd::only_flag("package-check", &args, "--install")?,
     };
     let root = cmd::workspace_root();
     let work = root.join("target/package-check");

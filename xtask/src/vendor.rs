@@ -10,11 +10,7 @@ use std::path::Path;
 const COPIED: &[&str] = &["sqlite3mc/SHA256SUMS", "sqlite3mc/compile-options.txt"];
 
 pub fn run(args: Vec<String>) -> Result<(), String> {
-    let check = match args.as_slice() {
-        [] => false,
-        [flag] if flag == "--check" => true,
-        other => return Err(format!("vendor: unknown options {other:?}")),
-    };
+    let check = cmd::only_flag("vendor", &args, "--check")?;
     let root = cmd::workspace_root();
     let from = root.join("vendor");
     let to = root.join("crates/lite3-sys/vendor");
