@@ -65,14 +65,17 @@ pub fn workspace_field(root: &std::path::Path, name: &str) -> Result<String, Str
         .split("[workspace.package]")
         .nth(1)
         .ok_or("no [workspace.package] in Cargo.toml")?;
-    section
-        .lines()
-        .take_while(|line| !line.starts_with('['))
-        .find_map(|line| {
-            let value = line.strip_prefix(name)?.trim_start().strip_prefix('=')?;
-            Some(value.trim().trim_matches('"').to_owned())
-        })
-        .ok_or_else(|| format!("no {name} in [workspace.package]"))
+    let section = section.split("\n[").next().unwrap_or_default();
+    manifest_field(section, name).ok_or_else(|| format!("no {name} in [workspace.package]"))
+}
+
+/// The string value of `name = "value"` in a manifest's text (the first such line; a
+/// `name.workspace = true` line does not count).
+pub fn manifest_field(text: &str, name: &str) -> Option<String> {
+    text.lines().find_map(|line| {
+        let value = line.strip_prefix(name)?.trim_start().strip_prefix('=')?;
+        Some(value.trim().trim_matches('"').to_owned())
+    })
 }
 
 fn describe(command: &Command) -> String {

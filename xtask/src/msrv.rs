@@ -57,13 +57,7 @@ fn rust_version(root: &Path, krate: &str) -> Result<String, String> {
     let path = root.join("crates").join(krate).join("Cargo.toml");
     let manifest =
         fs::read_to_string(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-    let own = manifest.lines().find_map(|line| {
-        let value = line
-            .strip_prefix("rust-version")?
-            .trim_start()
-            .strip_prefix('=')?;
-        Some(value.trim().trim_matches('"').to_owned())
-    });
+    let own = cmd::manifest_field(&manifest, "rust-version");
     match own {
         Some(version) => Ok(version),
         None => cmd::workspace_field(root, "rust-version"),

@@ -7,7 +7,7 @@ use crate::params::Params;
 use crate::raw::callback::{self, BoxedCallback};
 use crate::raw::{RawConnection, RawStatement};
 use crate::rows::Row;
-use crate::sql_text::{check_no_nul, skip_blank};
+use crate::sql_text::{c_string, check_no_nul, skip_blank};
 use crate::statement::Statement;
 use crate::{Error, OpenFlags, Result, ffi};
 use std::cell::RefCell;
@@ -170,7 +170,6 @@ impl Connection {
     /// [`Error::Nul`] before anything runs; [`Error::Batch`] wrapping the first failure.
     pub fn execute_batch(&self, sql: &str) -> Result<()> {
         self.raw.enter()?;
-        check_no_nul(sql, "SQL")?;
         let mut batch = Batch::new(self, sql);
         let mut index = 0;
         loop {
@@ -183,6 +182,9 @@ impl Connection {
             let stmt = match batch.next() {
                 Ok(Some(stmt)) => stmt,
                 Ok(None) => return Ok(()),
+                // Found before anything runs (Batch checks the whole text first): not a
+                // statement's failure.
+                Err(nul @ Error::Nul { .. }) => return Err(nul),
                 Err(source) => return Err(fail(source, batch.offset())),
             };
             let (_, raw) = stmt.into_parts();
@@ -394,10 +396,7 @@ impl Connection {
     /// # Errors
     /// [`Error::InvalidSchema`] when no such database is attached; [`Error::Nul`].
     pub fn is_readonly(&self, schema: &str) -> Result<bool> {
-        let name = CString::new(schema).map_err(|e| Error::Nul {
-            what: "schema name",
-            position: e.nul_position(),
-        })?;
+        let name = c_string(schema, "schema name")?;
         self.raw
             .is_readonly(&name)
             .ok_or_else(|| Error::InvalidSchema(schema.to_owned()))
@@ -535,8 +534,5 @@ fn path_to_cstring(path: &Path) -> Result<CString> {
         .to_str()
         .ok_or_else(|| Error::InvalidPath(path.to_path_buf()))?
         .as_bytes();
-    CString::new(bytes).map_err(|e| Error::Nul {
-        what: "database path",
-        position: e.nul_position(),
-    })
+    c_string(bytes, "database path")
 }

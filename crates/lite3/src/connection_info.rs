@@ -2,9 +2,8 @@
 //! `path`, `is_busy`, `table_exists`, `column_exists`, `cache_flush`, `release_memory`,
 //! `open_in_memory_with_flags`.
 
-use crate::sql_text::check_no_nul;
+use crate::sql_text::c_string;
 use crate::{Connection, OpenFlags, Result};
-use std::ffi::CString;
 
 impl Connection {
     /// Opens a new private in-memory database with explicit flags (`READ_WRITE | CREATE` at
@@ -45,8 +44,7 @@ impl Connection {
         flags: OpenFlags,
         vfs: &str,
     ) -> Result<Self> {
-        check_no_nul(vfs, "VFS name")?;
-        let vfs = CString::new(vfs).unwrap_or_default();
+        let vfs = c_string(vfs, "VFS name")?;
         Self::open_with(path.as_ref(), flags, Some(&vfs))
     }
 
@@ -125,10 +123,7 @@ impl Connection {
         table: &str,
         column: Option<&str>,
     ) -> Result<bool> {
-        let name = |text: &str| -> Result<CString> {
-            check_no_nul(text, "name")?;
-            Ok(CString::new(text).unwrap_or_default())
-        };
+        let name = |text: &str| c_string(text, "name");
         let db_name = db_name.map(name).transpose()?;
         let table = name(table)?;
         let column = column.map(name).transpose()?;

@@ -1,8 +1,9 @@
 //! User-defined SQL functions.
 
 use crate::raw::function;
+use crate::sql_text::c_string;
 use crate::types::ToSql;
-use crate::{Connection, Error, Result, ffi};
+use crate::{Connection, Result, ffi};
 use std::ffi::{CString, c_int};
 
 pub use crate::raw::function::Context;
@@ -100,8 +101,5 @@ impl Connection {
 }
 
 fn function_name(name: &str) -> Result<CString> {
-    CString::new(name).map_err(|e| Error::Nul {
-        what: "function name",
-        position: e.nul_position(),
-    })
+    c_string(name, "function name")
 }

@@ -4,7 +4,7 @@
 //! caller-provided text ever reaches the SQL unescaped.
 
 use crate::rows::Row;
-use crate::sql_text::check_no_nul;
+use crate::sql_text::{check_no_nul, quote_identifier};
 use crate::types::{ToSql, ValueRef};
 use crate::{Connection, Error, Result};
 use std::fmt::Write as _;
@@ -87,9 +87,7 @@ impl Connection {
             other => other,
         })
     }
-}
 
-impl Connection {
     /// Sets a pragma that answers with a row (`journal_mode`, `page_size` in some cases) and
     /// reads that row with `f`.
     ///
@@ -139,7 +137,7 @@ fn pragma_sql(
     let mut sql = String::from("PRAGMA ");
     if let Some(schema) = schema {
         check_no_nul(schema, "schema name")?;
-        let _ = write!(sql, "\"{}\".", schema.replace('"', "\"\""));
+        let _ = write!(sql, "{}.", quote_identifier(schema));
     }
     sql.push_str(name);
     if let Some((value, open, close)) = value {

@@ -1,6 +1,7 @@
 //! Small lexical checks on SQL text that lite3 makes before handing it to SQLite.
 
 use crate::{Error, Result};
+use std::ffi::CString;
 
 /// SQLite reads SQL only up to a NUL byte, so text after one would be silently ignored.
 pub(crate) fn check_no_nul(text: &str, what: &'static str) -> Result<()> {
@@ -8,6 +9,20 @@ pub(crate) fn check_no_nul(text: &str, what: &'static str) -> Result<()> {
         Some(position) => Err(Error::Nul { what, position }),
         None => Ok(()),
     }
+}
+
+/// `text` as a C string for SQLite, refusing a NUL byte inside it (`what` names it in the
+/// error), which SQLite would take for the end of the text.
+pub(crate) fn c_string(text: impl Into<Vec<u8>>, what: &'static str) -> Result<CString> {
+    CString::new(text).map_err(|e| Error::Nul {
+        what,
+        position: e.nul_position(),
+    })
+}
+
+/// `"name"`, with embedded quotes doubled: an identifier lite3 writes into SQL is always quoted.
+pub(crate) fn quote_identifier(name: &str) -> String {
+    format!("\"{}\"", name.replace('"', "\"\""))
 }
 
 /// Length of the leading whitespace, comments and empty statements (`;`) of `sql`, by the rules

@@ -5,6 +5,7 @@
 //! own stays dead: see [`Error::TransactionRolledBack`](crate::Error::TransactionRolledBack)),
 //! and undoes what is left when dropped.
 
+use crate::sql_text::quote_identifier;
 use crate::{Connection, Result};
 use std::ops::Deref;
 
@@ -243,7 +244,7 @@ impl Connection {
     /// # Errors
     /// [`Error::Sqlite`](crate::Error::Sqlite).
     pub fn savepoint_with_name<T: Into<String>>(&mut self, name: T) -> Result<Savepoint<'_>> {
-        Savepoint::begin(self, quote_name(&name.into()), 0)
+        Savepoint::begin(self, quote_identifier(&name.into()), 0)
     }
 
     /// Begins a savepoint directly on the connection (a transaction if none is open).
@@ -263,11 +264,6 @@ impl Connection {
     pub fn savepoint(&mut self) -> Result<Savepoint<'_>> {
         Savepoint::begin(self, "lite3_sp0".to_owned(), 0)
     }
-}
-
-/// `"name"` with embedded quotes doubled.
-fn quote_name(name: &str) -> String {
-    format!("\"{}\"", name.replace('"', "\"\""))
 }
 
 impl Transaction<'_> {
@@ -348,7 +344,7 @@ impl Transaction<'_> {
     /// # Errors
     /// SQLite's error.
     pub fn savepoint_with_name<T: Into<String>>(&mut self, name: T) -> Result<Savepoint<'_>> {
-        Savepoint::begin(self.guard.conn, quote_name(&name.into()), 0)
+        Savepoint::begin(self.guard.conn, quote_identifier(&name.into()), 0)
     }
 
     /// What dropping the transaction does ([`DropBehavior::Rollback`] unless set).
@@ -454,7 +450,7 @@ impl<'c> Savepoint<'c> {
     /// SQLite's error.
     pub fn savepoint_with_name<T: Into<String>>(&mut self, name: T) -> Result<Savepoint<'_>> {
         let depth = self.depth.saturating_add(1);
-        Savepoint::begin(self.guard.conn, quote_name(&name.into()), depth)
+        Savepoint::begin(self.guard.conn, quote_identifier(&name.into()), depth)
     }
 
     /// What dropping the savepoint does ([`DropBehavior::Rollback`] unless set).

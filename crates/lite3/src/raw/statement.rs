@@ -124,10 +124,7 @@ impl RawStatement {
 
     /// 1-based index of the parameter named `name` (with its `:`/`@`/`$` prefix).
     pub(crate) fn parameter_index(&self, name: &str) -> Result<Option<usize>> {
-        let name = std::ffi::CString::new(name).map_err(|e| Error::Nul {
-            what: "parameter name",
-            position: e.nul_position(),
-        })?;
+        let name = crate::sql_text::c_string(name, "parameter name")?;
         // SAFETY: the statement is valid; `name` is NUL-terminated and outlives the call.
         match unsafe { ffi::sqlite3_bind_parameter_index(self.as_ptr(), name.as_ptr()) } {
             0 => Ok(None),
