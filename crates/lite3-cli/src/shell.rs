@@ -28,8 +28,8 @@ pub(crate) struct Args {
 }
 
 const HELP: &str = "\
-Statements end with ';' and may span several lines. Ctrl-C drops the statement being typed,
-Ctrl-D (or .quit) leaves. Shell commands:
+Statements end with ';' and may span several lines. Ctrl-C drops the statement being typed
+or stops the one running; Ctrl-D (or .quit) leaves. Shell commands:
   .help             this text
   .tables           the tables and views
   .schema [TABLE]   CREATE statements (of one table and its indexes and triggers)
@@ -50,6 +50,7 @@ pub(crate) fn run(args: &Args) -> Result<bool, Error> {
         failures: 0,
     };
     if session.interactive {
+        stop_statements_on_ctrl_c(&conn);
         println!(
             "lite3 {} (SQLite {}) on {}. Enter .help for help.",
             env!("CARGO_PKG_VERSION"),
@@ -100,6 +101,17 @@ pub(crate) fn run(args: &Args) -> Result<bool, Error> {
         ));
     }
     Ok(session.failures == 0)
+}
+
+/// While the line editor reads, Ctrl-C is a key (it drops the line being typed). While a
+/// statement runs, the terminal turns it into SIGINT, which by default would kill the shell and
+/// lose the session: instead it interrupts the statement, which fails with "interrupted", and
+/// the prompt comes back. Piped input keeps the default: Ctrl-C ends a script.
+fn stop_statements_on_ctrl_c(conn: &Connection) {
+    let handle = conn.interrupt_handle();
+    if let Err(e) = ctrlc::set_handler(move || handle.interrupt()) {
+        eprintln!("lite3: Ctrl-C will end the shell, not the running statement: {e}");
+    }
 }
 
 struct Session<'a> {

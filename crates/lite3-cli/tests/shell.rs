@@ -179,11 +179,24 @@ fn a_terminal_session_edits_spans_lines_remembers_and_survives_errors() {
     term.keys(&["Up"]);
     term.wait_for("lite3> UPDATE t SET x = x + 1;\nlite3> UPDATE t SET x = x + 1;");
     term.keys(&["Enter"]);
-    // Ctrl-C drops a half-typed statement; the prompt comes back.
+    term.line("SELECT 'updated' AS state;");
+    term.wait_for("updated");
+    // Ctrl-C drops a half-typed statement; the prompt comes back. (Typed while the shell is
+    // still between prompts, the keys reach the terminal's own line discipline: the SIGINT
+    // case below covers that.)
     term.type_text("DELETE FROM t");
     term.keys(&["C-c"]);
     term.line("SELECT x AS answer FROM t;");
     term.wait_for("43");
+    // Ctrl-C while a statement runs stops the statement, not the shell.
+    term.line(
+        "WITH RECURSIVE c(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM c) SELECT max(n) FROM c;",
+    );
+    std::thread::sleep(Duration::from_millis(300));
+    term.keys(&["C-c"]);
+    term.wait_for("error: interrupted");
+    term.line("SELECT 'still' || 'here' AS alive;");
+    term.wait_for("stillhere");
     term.line(".quit");
     let deadline = Instant::now() + Duration::from_secs(10);
     while term.is_running() {
