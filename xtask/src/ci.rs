@@ -113,6 +113,10 @@ const STEPS: &[(&str, Step)] = &[
         Step::Task(crate::msrv::run, &[]),
     ),
     (
+        "the type integrations store what rusqlite stores",
+        Step::Task(crate::interop::run, &[]),
+    ),
+    (
         "packaged crates build for a registry user",
         Step::Task(crate::package_check::run, &[]),
     ),

@@ -9,6 +9,7 @@ mod cmd;
 mod deny;
 mod dist;
 mod elf;
+mod interop;
 mod leak;
 mod libclang;
 mod msrv;
@@ -60,9 +61,15 @@ tasks:
         rows by default); --cross-lto builds both sides with clang-22 and link-time optimisation
         (lite3 through rustc's linker-plugin LTO); --import also times `lite3 import` against the
         sqlite3 shell's .import (1,000,000 rows)
+  interop
+        the rusqlite-compatibility proof for stored values: one rusqlite-style program built
+        against rusqlite 0.43 and against lite3 writes every integrated type (chrono, time, jiff,
+        uuid, url, serde_json, i128_blob); each reads the other's database, and both must store
+        byte-identical values
   ci [--install]
         the whole CI gate: fmt, clippy, tests (vendored, system, single-thread, OOM), bindings,
-        deny, leak (and its self-test), dist for the native target, msrv, package-check
+        deny, leak (and its self-test), dist for the native target, msrv, package-check,
+        interop
 
 --install lets a task install what it lacks (rustup targets, Debian packages, PyPI packages
 into target/tools, cargo tools), saying what it installs.";
@@ -78,6 +85,7 @@ fn main() -> ExitCode {
         Some("dist") => dist::run(args.collect()),
         Some("leak") => leak::run(args.collect()),
         Some("deny") => deny::run(args.collect()),
+        Some("interop") => interop::run(args.collect()),
         Some("ci") => ci::run(args.collect()),
         None | Some("help" | "-h" | "--help") => {
             println!("{TASKS}");

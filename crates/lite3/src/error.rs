@@ -233,6 +233,28 @@ pub enum Error {
     /// A user callback (e.g. a scalar function) returned an error.
     #[error("user function failed: {0}")]
     UserFunction(#[source] Box<dyn std::error::Error + Send + Sync + 'static>),
+    /// A [`ToSql`](crate::ToSql) conversion failed: the value has no SQLite form (rusqlite's
+    /// variant, same name, for custom `ToSql` impls that return it).
+    ///
+    /// ```
+    /// use lite3::{Error, ToSql, types::ToSqlOutput};
+    ///
+    /// struct Even(i64);
+    /// impl ToSql for Even {
+    ///     fn to_sql(&self) -> lite3::Result<ToSqlOutput<'_>> {
+    ///         if self.0 % 2 != 0 {
+    ///             return Err(Error::ToSqlConversionFailure(format!("{} is odd", self.0).into()));
+    ///         }
+    ///         Ok(self.0.into())
+    ///     }
+    /// }
+    /// let conn = lite3::Connection::open_in_memory()?;
+    /// let err = conn.query_row("SELECT ?1", (Even(3),), |r| r.get::<_, i64>(0)).unwrap_err();
+    /// assert!(err.to_string().contains("3 is odd"), "{err}");
+    /// # Ok::<(), lite3::Error>(())
+    /// ```
+    #[error("a value could not be converted to an SQLite value: {0}")]
+    ToSqlConversionFailure(#[source] Box<dyn std::error::Error + Send + Sync + 'static>),
     /// A value could not be converted outside a row, where no column can be named (a
     /// [`ValueRef`](crate::ValueRef) accessor's error turned into `Error` with `?`).
     #[error("value conversion failed: {0}")]

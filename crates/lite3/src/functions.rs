@@ -63,7 +63,7 @@ impl Connection {
     /// ```
     ///
     /// # Errors
-    /// [`Error::Nul`] in the name; SQLite's error (e.g. `Busy` while a statement uses the
+    /// [`Error::Nul`](crate::Error::Nul) in the name; SQLite's error (e.g. `Busy` while a statement uses the
     /// function being replaced, or a bad name or argument count).
     pub fn create_scalar_function<F, T>(
         &self,

@@ -124,7 +124,7 @@ pub use statement::Statement;
 pub use statement_by_hand::{BindIndex, Column};
 pub use status::{ConnectionStatus, StatementCounters};
 pub use transaction::{DropBehavior, Savepoint, Transaction, TransactionBehavior};
-pub use types::{FromSql, Null, ToSql, Value, ValueRef};
+pub use types::{FromSql, FromSqlRef, Null, ToSql, Value, ValueRef};
 pub use worker::{CallFuture, Worker, WorkerBuilder};
 
 /// The raw C API, for what lite3 does not wrap. Everything in it is `unsafe`; see

@@ -2,7 +2,7 @@
 
 use crate::raw::ReadFailure;
 use crate::statement::Statement;
-use crate::types::{FromSql, ValueRef, conversion_error};
+use crate::types::{FromSqlRef, ValueRef, conversion_error};
 use crate::{Error, Result};
 
 /// The rows of a running query. [`next`](Self::next) lends each row in turn: no allocation per
@@ -134,10 +134,10 @@ impl<'s> Row<'s> {
     // Always inlined: the call, its frame and a 64-byte Result written through memory cost
     // more than the few instructions of the happy path, which then folds into the caller.
     #[inline(always)]
-    pub fn get<'r, I: RowIndex, T: FromSql<'r>>(&'r self, index: I) -> Result<T> {
+    pub fn get<'r, I: RowIndex, T: FromSqlRef<'r>>(&'r self, index: I) -> Result<T> {
         let i = index.index(self.stmt)?;
         match self.stmt.raw.column(i, T::EXPECTED) {
-            Ok(value) => match T::from_sql(value) {
+            Ok(value) => match T::from_sql_ref(value) {
                 Ok(converted) => Ok(converted),
                 Err(error) => Err(*self.conversion_error::<T>(error, value, i)),
             },
@@ -200,7 +200,7 @@ impl<'s> Row<'s> {
     /// of a box is a plain load it can see through. Only failing reads pay for the box.
     #[cold]
     #[inline(never)]
-    fn conversion_error<'r, T: FromSql<'r>>(
+    fn conversion_error<'r, T: FromSqlRef<'r>>(
         &self,
         error: crate::types::FromSqlError,
         value: ValueRef<'_>,

@@ -3,7 +3,7 @@
 
 use super::RawConnection;
 use super::panic::catch;
-use crate::types::{FromSql, ToSql, ValueRef};
+use crate::types::{FromSqlRef, ToSql, ValueRef};
 use crate::{Error, Result, ffi};
 use std::ffi::{CStr, c_int, c_void};
 use std::marker::PhantomData;
@@ -86,10 +86,10 @@ impl Context<'_> {
     /// ```
     ///
     /// # Errors
-    /// When `i` is out of range or the value does not convert (see [`FromSql`]).
-    pub fn get<'s, T: FromSql<'s>>(&'s self, i: usize) -> Result<T> {
+    /// When `i` is out of range or the value does not convert (see [`FromSqlRef`]).
+    pub fn get<'s, T: FromSqlRef<'s>>(&'s self, i: usize) -> Result<T> {
         let value = self.get_ref(i)?;
-        T::from_sql(value)
+        T::from_sql_ref(value)
             .map_err(|e| crate::types::conversion_error::<T>(e, value, i, format!("argument {i}")))
     }
 }

@@ -139,7 +139,10 @@ macro_rules! checked_integer {
         }
     )*};
 }
-checked_integer!(u64 usize isize i128 u128);
+checked_integer!(u64 usize isize u128);
+// With `i128_blob`, i128 is rusqlite's 16-byte BLOB instead (see integrations/i128_blob.rs).
+#[cfg(not(feature = "i128_blob"))]
+checked_integer!(i128);
 
 impl ToSql for f64 {
     #[inline]

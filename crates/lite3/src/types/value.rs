@@ -155,7 +155,8 @@ impl<'a> ValueRef<'a> {
         }
     }
 
-    /// Copies into an owned [`Value`]; invalid UTF-8 in TEXT is replaced by U+FFFD.
+    /// Copies into an owned [`Value`]; invalid UTF-8 in TEXT is replaced by U+FFFD
+    /// (`Value::try_from` refuses it instead).
     ///
     /// ```
     /// use lite3::{Value, ValueRef};
@@ -177,5 +178,36 @@ impl<'a> ValueRef<'a> {
 impl<'a> From<&'a Value> for ValueRef<'a> {
     fn from(value: &'a Value) -> Self {
         value.as_ref()
+    }
+}
+
+/// Copies into an owned [`Value`], refusing TEXT that is not UTF-8 (rusqlite's conversion;
+/// [`ValueRef::to_owned`] replaces the bad bytes instead).
+///
+/// ```
+/// use lite3::{Value, ValueRef};
+/// assert_eq!(Value::try_from(ValueRef::Text(b"ok")).unwrap(), Value::Text("ok".into()));
+/// assert!(Value::try_from(ValueRef::Text(b"\xff")).is_err());
+/// ```
+impl TryFrom<ValueRef<'_>> for Value {
+    type Error = super::FromSqlError;
+
+    fn try_from(value: ValueRef<'_>) -> Result<Self, Self::Error> {
+        Ok(match value {
+            ValueRef::Text(t) => Value::Text(std::str::from_utf8(t)?.to_owned()),
+            other => other.to_owned(),
+        })
+    }
+}
+
+impl<'a> From<&'a str> for ValueRef<'a> {
+    fn from(text: &'a str) -> Self {
+        ValueRef::Text(text.as_bytes())
+    }
+}
+
+impl<'a> From<&'a [u8]> for ValueRef<'a> {
+    fn from(bytes: &'a [u8]) -> Self {
+        ValueRef::Blob(bytes)
     }
 }

@@ -56,16 +56,16 @@ impl<'a> ValueRef<'a> {
     /// ```
     /// use lite3::{ValueRef, types::FromSqlError};
     /// assert_eq!(ValueRef::Text(b"ok").as_str().unwrap(), "ok");
-    /// assert!(matches!(ValueRef::Text(b"\xff").as_str(), Err(FromSqlError::Utf8(_))));
+    /// assert!(matches!(ValueRef::Text(b"\xff").as_str(), Err(FromSqlError::Utf8Error(_))));
     /// assert!(matches!(ValueRef::Null.as_str(), Err(FromSqlError::InvalidType)));
     /// ```
     ///
     /// # Errors
-    /// [`FromSqlError::InvalidType`] for another storage class, [`FromSqlError::Utf8`] for
+    /// [`FromSqlError::InvalidType`] for another storage class, [`FromSqlError::Utf8Error`] for
     /// TEXT that is not UTF-8.
     pub fn as_str(&self) -> FromSqlResult<&'a str> {
         match *self {
-            ValueRef::Text(t) => crate::raw::utf8(t).map_err(FromSqlError::Utf8),
+            ValueRef::Text(t) => crate::raw::utf8(t).map_err(FromSqlError::Utf8Error),
             _ => Err(FromSqlError::InvalidType),
         }
     }
