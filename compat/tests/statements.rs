@@ -25,9 +25,35 @@ fn binding_by_hand_and_describing_columns() -> Result<()> {
     }
     assert_eq!(keys, ["b"]);
     drop(rows);
-    let names: Vec<&str> = select.columns().iter().map(|c| c.name()).collect();
+    let names: Vec<&str> = select.columns().map(|c| c.name()).collect();
     assert_eq!(names, ["k", "v"]);
-    assert_eq!(select.columns()[1].decl_type(), Some("INTEGER"));
+    assert_eq!(
+        select.columns().nth(1).unwrap().decl_type(),
+        Some("INTEGER")
+    );
+    let origin = select.columns_with_metadata().next().unwrap();
+    assert_eq!(
+        (
+            origin.database_name(),
+            origin.table_name(),
+            origin.origin_name()
+        ),
+        (Some("main"), Some("kv"), Some("k"))
+    );
+    let (decl_type, _, not_null, primary_key, _) = conn.column_metadata(None, "kv", "k")?;
+    assert_eq!(decl_type.as_deref(), Some(c"TEXT"));
+    assert!(primary_key && !not_null);
+    assert!(conn.table_exists(Some(rusqlite::MAIN_DB), c"kv")?);
+    assert_eq!(conn.db_name(0)?, "main");
+    assert!(!conn.is_readonly(rusqlite::MAIN_DB)?);
+    let mut seen = Vec::new();
+    conn.pragma(None, "table_info", "kv", |row| {
+        seen.push(row.get::<_, String>(1)?);
+        Ok(())
+    })?;
+    assert_eq!(seen, ["k", "v"]);
+    let version: i64 = conn.pragma_query_one(None, "user_version")?;
+    assert_eq!(version, 0);
     assert_eq!(select.column_count(), 2);
     assert_eq!(select.parameter_count(), 1);
     assert!(conn.table_exists(None, "kv")?);

@@ -38,7 +38,7 @@ pub(crate) fn run(args: &Args) -> Result<(), Error> {
     }
     let mut conn = workloads::create_database(&path)?;
     let mut options = Vec::new();
-    conn.pragma(None, "compile_options", None, |row| {
+    conn.pragma_query(None, "compile_options", |row| {
         options.push(row.get::<_, String>(0)?);
         Ok(())
     })?;

@@ -85,7 +85,7 @@ fn is_corrupt(error: &Error) -> bool {
 
 fn integrity_findings(conn: &Connection, pragma: &str) -> lite3::Result<Vec<String>> {
     let mut findings = Vec::new();
-    conn.pragma(None, pragma, None, |row| {
+    conn.pragma_query(None, pragma, |row| {
         findings.push(row.get::<_, String>(0)?);
         Ok(())
     })?;

@@ -28,7 +28,7 @@ pub(crate) fn run(args: &Args) -> Result<(), Error> {
         lite3::sqlite_version()
     )?;
     let mut options = Vec::new();
-    conn.pragma(None, "compile_options", None, |row| {
+    conn.pragma_query(None, "compile_options", |row| {
         options.push(row.get::<_, String>(0)?);
         Ok(())
     })?;

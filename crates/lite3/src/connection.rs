@@ -385,23 +385,6 @@ impl Connection {
         self.raw.is_autocommit()
     }
 
-    /// Whether the attached database `schema` (`"main"`, `"temp"`, …) is read-only.
-    ///
-    /// ```
-    /// let conn = lite3::Connection::open_in_memory()?;
-    /// assert_eq!(conn.is_readonly("main")?, false);
-    /// # Ok::<(), lite3::Error>(())
-    /// ```
-    ///
-    /// # Errors
-    /// [`Error::InvalidSchema`] when no such database is attached; [`Error::Nul`].
-    pub fn is_readonly(&self, schema: &str) -> Result<bool> {
-        let name = c_string(schema, "schema name")?;
-        self.raw
-            .is_readonly(&name)
-            .ok_or_else(|| Error::InvalidSchema(schema.to_owned()))
-    }
-
     /// Retries for up to `timeout` when the database is locked by another connection, instead
     /// of failing at once with `Busy`. Replaces any [`busy_handler`](Self::busy_handler).
     ///

@@ -1,5 +1,5 @@
 //! What a connection can say about itself and its schema, and the memory calls: rusqlite's
-//! `path`, `is_busy`, `table_exists`, `column_exists`, `cache_flush`, `release_memory`,
+//! `path`, `is_busy`, `cache_flush`, `release_memory`,
 //! `open_in_memory_with_flags`.
 
 use crate::sql_text::c_string;
@@ -77,58 +77,6 @@ impl Connection {
     #[must_use]
     pub fn is_busy(&self) -> bool {
         self.raw().has_busy_statement()
-    }
-
-    /// Whether `table` exists in database `db_name` (`None`: any attached database).
-    ///
-    /// ```
-    /// let conn = lite3::Connection::open_in_memory()?;
-    /// conn.execute("CREATE TABLE t(x)", ())?;
-    /// assert!(conn.table_exists(None, "t")?);
-    /// assert!(!conn.table_exists(Some("main"), "nope")?);
-    /// # Ok::<(), lite3::Error>(())
-    /// ```
-    ///
-    /// # Errors
-    /// [`Error::Nul`](crate::Error::Nul) in a name; SQLite's error (e.g. the schema cannot be
-    /// read).
-    pub fn table_exists(&self, db_name: Option<&str>, table_name: &str) -> Result<bool> {
-        self.column_exists_impl(db_name, table_name, None)
-    }
-
-    /// Whether `table` has a column `column` in database `db_name` (`None`: any).
-    ///
-    /// ```
-    /// let conn = lite3::Connection::open_in_memory()?;
-    /// conn.execute("CREATE TABLE t(x)", ())?;
-    /// assert!(conn.column_exists(None, "t", "x")?);
-    /// assert!(!conn.column_exists(None, "t", "y")?);
-    /// # Ok::<(), lite3::Error>(())
-    /// ```
-    ///
-    /// # Errors
-    /// As [`table_exists`](Self::table_exists).
-    pub fn column_exists(
-        &self,
-        db_name: Option<&str>,
-        table_name: &str,
-        column_name: &str,
-    ) -> Result<bool> {
-        self.column_exists_impl(db_name, table_name, Some(column_name))
-    }
-
-    fn column_exists_impl(
-        &self,
-        db_name: Option<&str>,
-        table: &str,
-        column: Option<&str>,
-    ) -> Result<bool> {
-        let name = |text: &str| c_string(text, "name");
-        let db_name = db_name.map(name).transpose()?;
-        let table = name(table)?;
-        let column = column.map(name).transpose()?;
-        self.raw()
-            .table_column_exists(db_name.as_deref(), &table, column.as_deref())
     }
 
     /// Writes the dirty pages of an open write transaction to the database file now, without

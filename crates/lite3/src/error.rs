@@ -233,6 +233,9 @@ pub enum Error {
     /// A user callback (e.g. a scalar function) returned an error.
     #[error("user function failed: {0}")]
     UserFunction(#[source] Box<dyn std::error::Error + Send + Sync + 'static>),
+    /// No attached database has this index ([`Connection::db_name`](crate::Connection::db_name)).
+    #[error("no attached database has index {0}")]
+    InvalidDatabaseIndex(usize),
     /// A [`ToSql`](crate::ToSql) conversion failed: the value has no SQLite form (rusqlite's
     /// variant, same name, for custom `ToSql` impls that return it).
     ///

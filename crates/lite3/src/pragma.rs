@@ -5,7 +5,7 @@
 
 use crate::rows::Row;
 use crate::sql_text::{check_no_nul, quote_identifier};
-use crate::types::{ToSql, ValueRef};
+use crate::types::{FromSql, ToSql, ValueRef};
 use crate::{Connection, Error, Result};
 use std::fmt::Write as _;
 
@@ -29,13 +29,50 @@ impl Connection {
         self.query_row(&sql, (), f)
     }
 
-    /// Reads every row a pragma returns: `PRAGMA schema.name(argument)`.
+    /// Reads a pragma's single value as `T`: `PRAGMA schema.name`.
+    ///
+    /// ```
+    /// let conn = lite3::Connection::open_in_memory()?;
+    /// let version: i64 = conn.pragma_query_one(None, "user_version")?;
+    /// assert_eq!(version, 0);
+    /// # Ok::<(), lite3::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// As [`pragma_query_value`](Self::pragma_query_value).
+    pub fn pragma_query_one<T: FromSql>(&self, schema: Option<&str>, name: &str) -> Result<T> {
+        self.pragma_query_value(schema, name, |row| row.get(0))
+    }
+
+    /// Reads every row a pragma without an argument returns: `PRAGMA schema.name`.
+    ///
+    /// ```
+    /// let conn = lite3::Connection::open_in_memory()?;
+    /// let mut options = 0;
+    /// conn.pragma_query(None, "compile_options", |_row| {
+    ///     options += 1;
+    ///     Ok(())
+    /// })?;
+    /// assert!(options > 0);
+    /// # Ok::<(), lite3::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// As [`pragma_query_value`](Self::pragma_query_value); the first error `f` returns.
+    pub fn pragma_query<F>(&self, schema: Option<&str>, name: &str, f: F) -> Result<()>
+    where
+        F: FnMut(&Row<'_>) -> Result<()>,
+    {
+        self.pragma_rows(&pragma_sql(schema, name, None)?, f)
+    }
+
+    /// Reads every row a pragma with an argument returns: `PRAGMA schema.name(value)`.
     ///
     /// ```
     /// let conn = lite3::Connection::open_in_memory()?;
     /// conn.execute("CREATE TABLE t(id INTEGER, name TEXT)", ())?;
     /// let mut columns = Vec::new();
-    /// conn.pragma(None, "table_info", Some(&"t"), |row| {
+    /// conn.pragma(None, "table_info", "t", |row| {
     ///     columns.push(row.get::<_, String>("name")?);
     ///     Ok(())
     /// })?;
@@ -45,18 +82,19 @@ impl Connection {
     ///
     /// # Errors
     /// As [`pragma_query_value`](Self::pragma_query_value); the first error `f` returns.
-    pub fn pragma<F>(
-        &self,
-        schema: Option<&str>,
-        name: &str,
-        argument: Option<&dyn ToSql>,
-        mut f: F,
-    ) -> Result<()>
+    pub fn pragma<F, V>(&self, schema: Option<&str>, name: &str, value: V, f: F) -> Result<()>
+    where
+        F: FnMut(&Row<'_>) -> Result<()>,
+        V: ToSql,
+    {
+        self.pragma_rows(&pragma_sql(schema, name, Some((&value, "(", ")")))?, f)
+    }
+
+    fn pragma_rows<F>(&self, sql: &str, mut f: F) -> Result<()>
     where
         F: FnMut(&Row<'_>) -> Result<()>,
     {
-        let sql = pragma_sql(schema, name, argument.map(|a| (a, "(", ")")))?;
-        let mut stmt = self.prepare(&sql)?;
+        let mut stmt = self.prepare(sql)?;
         let mut rows = stmt.query(())?;
         while let Some(row) = rows.next()? {
             f(row)?;

@@ -6,6 +6,7 @@ use crate::binder::Binder;
 use crate::raw::statement::Lifetime;
 use crate::rows::Rows;
 use crate::{Error, Result, Statement, ToSql};
+use std::ffi::{CStr, CString};
 
 mod sealed {
     pub trait Sealed {}
@@ -54,6 +55,42 @@ impl<'stmt> Column<'stmt> {
     #[must_use]
     pub fn decl_type(&self) -> Option<&'stmt str> {
         self.decl_type
+    }
+}
+
+/// Where a result column comes from, from
+/// [`Statement::columns_with_metadata`]: `None` each for an expression.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ColumnMetadata<'stmt> {
+    name: &'stmt str,
+    database_name: Option<&'stmt str>,
+    table_name: Option<&'stmt str>,
+    origin_name: Option<&'stmt str>,
+}
+
+impl<'stmt> ColumnMetadata<'stmt> {
+    /// The column's name in the result (`AS` alias or SQLite's own).
+    #[must_use]
+    pub fn name(&self) -> &'stmt str {
+        self.name
+    }
+
+    /// The schema name of the database it comes from (`main`, `temp`, an `ATTACH` name).
+    #[must_use]
+    pub fn database_name(&self) -> Option<&'stmt str> {
+        self.database_name
+    }
+
+    /// The table it comes from.
+    #[must_use]
+    pub fn table_name(&self) -> Option<&'stmt str> {
+        self.table_name
+    }
+
+    /// The table's column it is (its name in the table, whatever the alias).
+    #[must_use]
+    pub fn origin_name(&self) -> Option<&'stmt str> {
+        self.origin_name
     }
 }
 
@@ -160,20 +197,100 @@ impl Statement<'_> {
     /// let conn = lite3::Connection::open_in_memory()?;
     /// conn.execute("CREATE TABLE t(id INTEGER, name TEXT)", ())?;
     /// let stmt = conn.prepare("SELECT id, name, 1 + 1 AS two FROM t")?;
-    /// let columns = stmt.columns();
-    /// assert_eq!(columns[1].name(), "name");
-    /// assert_eq!(columns[1].decl_type(), Some("TEXT"));
-    /// assert_eq!(columns[2].decl_type(), None);
+    /// let types: Vec<_> = stmt.columns().map(|c| (c.name(), c.decl_type())).collect();
+    /// assert_eq!(types, [("id", Some("INTEGER")), ("name", Some("TEXT")), ("two", None)]);
     /// # Ok::<(), lite3::Error>(())
     /// ```
-    #[must_use]
-    pub fn columns(&self) -> Vec<Column<'_>> {
-        (0..self.column_count())
-            .map(|i| Column {
+    pub fn columns(&self) -> impl DoubleEndedIterator<Item = Column<'_>> + ExactSizeIterator {
+        (0..self.column_count()).map(|i| Column {
+            name: self.column_name(i).unwrap_or(""),
+            decl_type: self.column_decltype(i),
+        })
+    }
+
+    /// Where each result column comes from: database, table and the table's column name
+    /// (`None` for an expression).
+    ///
+    /// ```
+    /// let conn = lite3::Connection::open_in_memory()?;
+    /// conn.execute("CREATE TABLE t(id INTEGER)", ())?;
+    /// let stmt = conn.prepare("SELECT id AS key, 42 FROM t")?;
+    /// let origins: Vec<_> = stmt
+    ///     .columns_with_metadata()
+    ///     .map(|c| (c.name(), c.database_name(), c.table_name(), c.origin_name()))
+    ///     .collect();
+    /// assert_eq!(origins, [("key", Some("main"), Some("t"), Some("id")), ("42", None, None, None)]);
+    /// # Ok::<(), lite3::Error>(())
+    /// ```
+    pub fn columns_with_metadata(
+        &self,
+    ) -> impl DoubleEndedIterator<Item = ColumnMetadata<'_>> + ExactSizeIterator {
+        let conn = self.conn.raw();
+        (0..self.column_count()).map(move |i| {
+            let [database_name, table_name, origin_name] = self
+                .raw
+                .column_origin(i)
+                .map(|name| name.map(|n| conn.lossy_names().text(n.to_bytes())));
+            ColumnMetadata {
                 name: self.column_name(i).unwrap_or(""),
-                decl_type: self.column_decltype(i),
-            })
-            .collect()
+                database_name,
+                table_name,
+                origin_name,
+            }
+        })
+    }
+
+    /// Result column `col`'s origin and what the schema declares for it: database, table,
+    /// column, declared type, collation, `NOT NULL`, part of the primary key, `AUTOINCREMENT`
+    /// (rusqlite's tuple); `None` for an expression.
+    ///
+    /// ```
+    /// let conn = lite3::Connection::open_in_memory()?;
+    /// conn.execute("CREATE TABLE t(id INTEGER PRIMARY KEY)", ())?;
+    /// let stmt = conn.prepare("SELECT id, id + 1 FROM t")?;
+    /// let (db, table, column, decl_type, _, _, primary_key, _) = stmt.column_metadata(0)?.unwrap();
+    /// assert_eq!((db, table, column), (c"main", c"t", c"id"));
+    /// assert_eq!((decl_type.as_deref(), primary_key), (Some(c"INTEGER"), true));
+    /// assert!(stmt.column_metadata(1)?.is_none());
+    /// # Ok::<(), lite3::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// As [`Connection::column_metadata`].
+    #[allow(
+        clippy::type_complexity,
+        reason = "rusqlite's signature, kept for the switch"
+    )]
+    pub fn column_metadata(
+        &self,
+        col: usize,
+    ) -> Result<
+        Option<(
+            &CStr,
+            &CStr,
+            &CStr,
+            Option<CString>,
+            Option<CString>,
+            bool,
+            bool,
+            bool,
+        )>,
+    > {
+        let [Some(db), Some(table), Some(column)] = self.raw.column_origin(col) else {
+            return Ok(None);
+        };
+        let (decl_type, collation, not_null, primary_key, autoincrement) =
+            self.conn.column_metadata(Some(db), table, column)?;
+        Ok(Some((
+            db,
+            table,
+            column,
+            decl_type,
+            collation,
+            not_null,
+            primary_key,
+            autoincrement,
+        )))
     }
 
     /// 1 for an `EXPLAIN` statement, 2 for `EXPLAIN QUERY PLAN`, 0 otherwise.

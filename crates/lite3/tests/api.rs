@@ -361,7 +361,7 @@ fn pragmas_never_splice_text_into_sql() {
         Err(Error::InvalidIdentifier { .. })
     ));
     let mut names = Vec::new();
-    conn.pragma(Some("main"), "table_info", Some(&"t"), |row| {
+    conn.pragma(Some("main"), "table_info", "t", |row| {
         names.push(row.get::<_, String>(1)?);
         Ok(())
     })

@@ -86,7 +86,6 @@ fn columns_and_explain_describe_the_statement() {
         .unwrap();
     let described: Vec<(String, Option<String>)> = stmt
         .columns()
-        .iter()
         .map(|c| (c.name().to_owned(), c.decl_type().map(str::to_owned)))
         .collect();
     assert_eq!(

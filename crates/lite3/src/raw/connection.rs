@@ -6,7 +6,7 @@ use super::lossy_names::LossyNames;
 use crate::{Error, Result, ffi};
 use parking_lot::Mutex;
 use std::cell::Cell;
-use std::ffi::{CStr, c_int};
+use std::ffi::{CStr, CString, c_char, c_int};
 use std::mem::ManuallyDrop;
 use std::ptr::{self, NonNull};
 use std::sync::Arc;
@@ -198,28 +198,62 @@ impl RawConnection {
         table: &CStr,
         column: Option<&CStr>,
     ) -> Result<bool> {
-        self.enter()?;
+        match self.table_column_metadata(schema, table, column) {
+            Ok(_) => Ok(true),
+            // "no such table or column": an answer, not a failure.
+            Err(Error::Sqlite(e)) if e.code == crate::ErrorCode::Error => Ok(false),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// `sqlite3_table_column_metadata`: what the schema declares for `table`.`column` (for the
+    /// table alone when `column` is `None`, where only existence is checked). SQLite's
+    /// `SQLITE_ERROR` here means no such table or column.
+    pub(crate) fn table_column_metadata(
+        &self,
+        schema: Option<&CStr>,
+        table: &CStr,
+        column: Option<&CStr>,
+    ) -> Result<TableColumnMetadata> {
+        let (mut data_type, mut collation) = (ptr::null(), ptr::null());
+        let (mut not_null, mut primary_key, mut autoincrement) = (0, 0, 0);
         // SAFETY: `db` is open; the names are NUL-terminated (or null where SQLite allows it)
-        // and outlive the call; null output pointers ask for nothing.
-        let rc = unsafe {
+        // and outlive the call; the outputs are valid for writing.
+        self.call(|db| unsafe {
             ffi::sqlite3_table_column_metadata(
-                self.as_ptr(),
+                db,
                 schema.map_or(ptr::null(), CStr::as_ptr),
                 table.as_ptr(),
                 column.map_or(ptr::null(), CStr::as_ptr),
-                ptr::null_mut(),
-                ptr::null_mut(),
-                ptr::null_mut(),
-                ptr::null_mut(),
-                ptr::null_mut(),
+                &mut data_type,
+                &mut collation,
+                &mut not_null,
+                &mut primary_key,
+                &mut autoincrement,
             )
-        };
-        match rc {
-            ffi::SQLITE_OK => Ok(true),
-            // "no such table or column": an answer, not a failure.
-            ffi::SQLITE_ERROR => Ok(false),
-            other => Err(self.error(other)),
-        }
+        })?;
+        // The strings belong to the schema, which the next statement may change: copy them now.
+        // SAFETY: SQLite set each to null or a NUL-terminated string, unchanged since the call.
+        let copy =
+            |p: *const c_char| (!p.is_null()).then(|| unsafe { CStr::from_ptr(p) }.to_owned());
+        Ok(TableColumnMetadata {
+            data_type: copy(data_type),
+            collation: copy(collation),
+            not_null: not_null != 0,
+            primary_key: primary_key != 0,
+            autoincrement: autoincrement != 0,
+        })
+    }
+
+    /// The schema name of attached database `index` (0 is "main", 1 "temp"), copied, or
+    /// `None` past the last one. A field of the handle: no check needed (see the door).
+    pub(crate) fn db_name(&self, index: usize) -> Option<Vec<u8>> {
+        let index = c_int::try_from(index).ok()?;
+        // SAFETY: `db` is open; SQLite returns null for an index out of range, else a string
+        // valid until the database is detached, which cannot happen during this copy.
+        let name = unsafe { ffi::sqlite3_db_name(self.as_ptr(), index) };
+        // SAFETY: as above.
+        (!name.is_null()).then(|| unsafe { CStr::from_ptr(name) }.to_bytes().to_vec())
     }
 
     /// `sqlite3_db_status(op)`: the current value and the high-water mark (not reset).
@@ -405,4 +439,13 @@ impl InterruptTarget {
         }
         result
     }
+}
+
+/// What `sqlite3_table_column_metadata` reports for one column.
+pub(crate) struct TableColumnMetadata {
+    pub(crate) data_type: Option<CString>,
+    pub(crate) collation: Option<CString>,
+    pub(crate) not_null: bool,
+    pub(crate) primary_key: bool,
+    pub(crate) autoincrement: bool,
 }

@@ -198,6 +198,27 @@ impl RawStatement {
         self.statement_name(conn, ffi::sqlite3_column_decltype, i)
     }
 
+    /// Where result column `i` comes from: the schema name, the table and the table's column;
+    /// `None` each for an expression (SQLITE_ENABLE_COLUMN_METADATA is on in every build lite3
+    /// makes, and in the system libraries it supports). Valid while `self` is borrowed, as for
+    /// [`statement_name`](Self::statement_name).
+    pub(crate) fn column_origin(&self, i: usize) -> [Option<&CStr>; 3] {
+        let i = c_int::try_from(i).unwrap_or(c_int::MAX);
+        let get = |f: unsafe extern "C" fn(*mut ffi::sqlite3_stmt, c_int) -> *const c_char| {
+            // SAFETY: the statement is valid; SQLite returns null (an expression, an index out
+            // of range) or a string living until the statement is finalised or re-prepared,
+            // which the borrow of `self` prevents.
+            let p = unsafe { f(self.as_ptr(), i) };
+            // SAFETY: as above.
+            (!p.is_null()).then(|| unsafe { CStr::from_ptr(p) })
+        };
+        [
+            get(ffi::sqlite3_column_database_name),
+            get(ffi::sqlite3_column_table_name),
+            get(ffi::sqlite3_column_origin_name),
+        ]
+    }
+
     /// A name SQLite keeps for this statement: `get` is one of its accessors for column names,
     /// declared types or parameter names, asked for item `i`.
     fn statement_name<'a>(
