@@ -139,3 +139,27 @@ fn what_migrating_md_says_is_stricter() {
         "refused by lite3, not by SQLite"
     );
 }
+
+#[test]
+fn errors_matched_the_rusqlite_way() -> Result<()> {
+    use rusqlite::{Error, ErrorCode};
+    let conn = Connection::open_in_memory()?;
+    conn.execute_batch("CREATE TABLE u(email TEXT UNIQUE)")?;
+    conn.execute("INSERT INTO u VALUES (?1)", ["a@example.com"])?;
+    let duplicate = conn
+        .execute("INSERT INTO u VALUES (?1)", ["a@example.com"])
+        .unwrap_err();
+    let verdict = match duplicate.sqlite_error_code() {
+        Some(ErrorCode::ConstraintViolation) => "taken",
+        Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => "retry",
+        _ => "other",
+    };
+    assert_eq!(verdict, "taken");
+    let missing = conn.execute("DELETE FROM nowhere", []).unwrap_err();
+    assert_eq!(missing.sqlite_error_code(), Some(ErrorCode::Unknown));
+    match conn.query_row("SELECT 1 WHERE 0", [], |r| r.get::<_, i64>(0)) {
+        Err(Error::QueryReturnedNoRows) => {}
+        other => panic!("{other:?}"),
+    }
+    Ok(())
+}

@@ -419,7 +419,74 @@ pub enum ErrorCode {
     /// The file is not a database (or is encrypted with another key).
     NotADatabase,
     /// A code this version of lite3 does not know.
-    Unknown(i32),
+    Other(i32),
+}
+
+/// rusqlite's names for the same codes (those of `libsqlite3_sys::ErrorCode`), so that code
+/// matching on them compiles unchanged: `ErrorCode::ConstraintViolation` is
+/// [`ErrorCode::Constraint`], usable in expressions and in patterns alike. rusqlite calls plain
+/// `SQLITE_ERROR` `Unknown`; here that is [`ErrorCode::Error`], and a code lite3 does not know
+/// is [`ErrorCode::Other`].
+///
+/// ```
+/// use lite3::{Connection, ErrorCode};
+///
+/// let conn = Connection::open_in_memory()?;
+/// conn.execute_batch("CREATE TABLE t(x UNIQUE); INSERT INTO t VALUES (1)")?;
+/// let err = conn.execute("INSERT INTO t VALUES (1)", []).unwrap_err();
+/// match err.sqlite_error_code() {
+///     Some(ErrorCode::ConstraintViolation) => {}
+///     other => panic!("{other:?}"),
+/// }
+/// let missing = conn.execute("INSERT INTO nowhere VALUES (1)", []).unwrap_err();
+/// assert_eq!(missing.sqlite_error_code(), Some(ErrorCode::Unknown));
+/// # Ok::<(), lite3::Error>(())
+/// ```
+#[allow(
+    non_upper_case_globals,
+    reason = "rusqlite's variant names, as constants"
+)]
+impl ErrorCode {
+    /// rusqlite's name for [`ErrorCode::Internal`].
+    pub const InternalMalfunction: Self = Self::Internal;
+    /// rusqlite's name for [`ErrorCode::Permission`].
+    pub const PermissionDenied: Self = Self::Permission;
+    /// rusqlite's name for [`ErrorCode::Abort`].
+    pub const OperationAborted: Self = Self::Abort;
+    /// rusqlite's name for [`ErrorCode::Busy`].
+    pub const DatabaseBusy: Self = Self::Busy;
+    /// rusqlite's name for [`ErrorCode::Locked`].
+    pub const DatabaseLocked: Self = Self::Locked;
+    /// rusqlite's name for [`ErrorCode::NoMem`].
+    pub const OutOfMemory: Self = Self::NoMem;
+    /// rusqlite's name for [`ErrorCode::Interrupt`].
+    pub const OperationInterrupted: Self = Self::Interrupt;
+    /// rusqlite's name for [`ErrorCode::IoErr`].
+    pub const SystemIoFailure: Self = Self::IoErr;
+    /// rusqlite's name for [`ErrorCode::Corrupt`].
+    pub const DatabaseCorrupt: Self = Self::Corrupt;
+    /// rusqlite's name for [`ErrorCode::Full`].
+    pub const DiskFull: Self = Self::Full;
+    /// rusqlite's name for [`ErrorCode::CantOpen`].
+    pub const CannotOpen: Self = Self::CantOpen;
+    /// rusqlite's name for [`ErrorCode::Protocol`].
+    pub const FileLockingProtocolFailed: Self = Self::Protocol;
+    /// rusqlite's name for [`ErrorCode::Schema`].
+    pub const SchemaChanged: Self = Self::Schema;
+    /// rusqlite's name for [`ErrorCode::Constraint`].
+    pub const ConstraintViolation: Self = Self::Constraint;
+    /// rusqlite's name for [`ErrorCode::Mismatch`].
+    pub const TypeMismatch: Self = Self::Mismatch;
+    /// rusqlite's name for [`ErrorCode::Misuse`].
+    pub const ApiMisuse: Self = Self::Misuse;
+    /// rusqlite's name for [`ErrorCode::NoLfs`].
+    pub const NoLargeFileSupport: Self = Self::NoLfs;
+    /// rusqlite's name for [`ErrorCode::Auth`].
+    pub const AuthorizationForStatementDenied: Self = Self::Auth;
+    /// rusqlite's name for [`ErrorCode::Range`].
+    pub const ParameterOutOfRange: Self = Self::Range;
+    /// rusqlite's name for plain `SQLITE_ERROR` ([`ErrorCode::Error`]).
+    pub const Unknown: Self = Self::Error;
 }
 
 impl ErrorCode {
@@ -451,7 +518,7 @@ impl ErrorCode {
             ffi::SQLITE_FORMAT => Format,
             ffi::SQLITE_RANGE => Range,
             ffi::SQLITE_NOTADB => NotADatabase,
-            other => Unknown(other),
+            other => Other(other),
         }
     }
 }
