@@ -128,15 +128,34 @@ impl Terminal {
 
     /// Waits (up to 10 s: the machine may be loaded) until the screen shows `text`.
     fn wait_for(&self, text: &str) -> String {
+        self.wait_until(text, |screen| screen.contains(text))
+    }
+
+    /// Waits until the shell shows a fresh, empty prompt: it is reading again. Keys typed
+    /// before that may be lost (the line editor discards type-ahead when it takes the
+    /// terminal), so every step waits for this before typing.
+    fn wait_for_prompt(&self) {
+        self.wait_until("an empty prompt", |screen| {
+            screen.lines().rev().find(|l| !l.trim().is_empty()) == Some("lite3>")
+        });
+    }
+
+    /// Types `text`, presses Enter and waits for the next empty prompt.
+    fn run(&self, text: &str) {
+        self.line(text);
+        self.wait_for_prompt();
+    }
+
+    fn wait_until(&self, what: &str, done: impl Fn(&str) -> bool) -> String {
         let deadline = Instant::now() + Duration::from_secs(10);
         loop {
             let screen = self.screen();
-            if screen.contains(text) {
+            if done(&screen) {
                 return screen;
             }
             assert!(
                 Instant::now() < deadline,
-                "{text:?} never showed:\n{screen}"
+                "{what:?} never showed:\n{screen}"
             );
             std::thread::sleep(Duration::from_millis(50));
         }
@@ -166,36 +185,44 @@ fn a_terminal_session_edits_spans_lines_remembers_and_survives_errors() {
     let Some(term) = Terminal::start(&s, &db) else {
         return;
     };
+    term.wait_for_prompt();
     // A statement over two lines: the second prompt continues it.
     term.line("SELECT");
     term.wait_for("   ...>");
-    term.line("  'multi' || 'line' AS word;");
+    term.run("  'multi' || 'line' AS word;");
     term.wait_for("multiline");
-    term.line("INSERT INTO t VALUES (41);");
-    term.line("SELEC oops;");
+    term.run("INSERT INTO t VALUES (41);");
+    term.run("SELEC oops;");
     term.wait_for("error: near \"SELEC\": syntax error");
     // Up recalls the last statement; editing it and running it works.
-    term.line("UPDATE t SET x = x + 1;");
+    term.run("UPDATE t SET x = x + 1;");
     term.keys(&["Up"]);
     term.wait_for("lite3> UPDATE t SET x = x + 1;\nlite3> UPDATE t SET x = x + 1;");
     term.keys(&["Enter"]);
-    term.line("SELECT 'updated' AS state;");
-    term.wait_for("updated");
-    // Ctrl-C drops a half-typed statement; the prompt comes back. (Typed while the shell is
-    // still between prompts, the keys reach the terminal's own line discipline: the SIGINT
-    // case below covers that.)
+    term.wait_for_prompt();
+    // Ctrl-C drops a half-typed statement; the prompt comes back.
     term.type_text("DELETE FROM t");
+    term.wait_for("lite3> DELETE FROM t");
     term.keys(&["C-c"]);
-    term.line("SELECT x AS answer FROM t;");
+    term.wait_for_prompt();
+    term.run("SELECT x AS answer FROM t;");
     term.wait_for("43");
     // Ctrl-C while a statement runs stops the statement, not the shell.
     term.line(
         "WITH RECURSIVE c(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM c) SELECT max(n) FROM c;",
     );
-    std::thread::sleep(Duration::from_millis(300));
-    term.keys(&["C-c"]);
-    term.wait_for("error: interrupted");
-    term.line("SELECT 'still' || 'here' AS alive;");
+    // Pressed again until it lands: one that arrives in the instant between the line editor
+    // letting go and the statement starting finds nothing to stop.
+    term.wait_until("error: interrupted", |screen| {
+        let stopped = screen.contains("error: interrupted");
+        if !stopped {
+            term.keys(&["C-c"]);
+            std::thread::sleep(Duration::from_millis(200));
+        }
+        stopped
+    });
+    term.wait_for_prompt();
+    term.run("SELECT 'still' || 'here' AS alive;");
     term.wait_for("stillhere");
     term.line(".quit");
     let deadline = Instant::now() + Duration::from_secs(10);

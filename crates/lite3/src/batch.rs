@@ -88,7 +88,7 @@ impl<'conn, 'sql> Batch<'conn, 'sql> {
                 self.done = true;
                 return Ok(None);
             }
-            let prepared = RawStatement::prepare(self.conn.raw(), &self.sql[self.tail..]);
+            let prepared = RawStatement::prepare(self.conn.raw(), &self.sql[self.tail..], 0);
             let (stmt, consumed) = match prepared {
                 Ok(parts) => parts,
                 Err(e) => {

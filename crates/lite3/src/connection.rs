@@ -9,8 +9,8 @@ use crate::raw::{RawConnection, RawStatement};
 use crate::rows::Row;
 use crate::sql_text::{c_string, check_no_nul, skip_blank};
 use crate::statement::Statement;
-use crate::{Error, OpenFlags, Result, ffi};
-use std::cell::RefCell;
+use crate::{Error, OpenFlags, Result, TransactionBehavior, ffi};
+use std::cell::{Cell, RefCell};
 use std::ffi::{CStr, CString};
 use std::path::Path;
 use std::time::Duration;
@@ -46,6 +46,9 @@ pub struct Connection {
     raw: RawConnection,
     busy_handler: RefCell<Option<BoxedCallback>>,
     profiler: RefCell<Option<BoxedCallback>>,
+    /// What [`transaction`](Self::transaction) begins with; a Pool or Worker puts it back to
+    /// `Deferred` before the next user.
+    pub(crate) transaction_behavior: Cell<TransactionBehavior>,
 }
 
 /// How long a new connection waits for another connection's lock before a statement fails
@@ -122,6 +125,7 @@ impl Connection {
             raw,
             busy_handler: RefCell::new(None),
             profiler: RefCell::new(None),
+            transaction_behavior: Cell::new(TransactionBehavior::Deferred),
         })
     }
 
@@ -208,7 +212,7 @@ impl Connection {
     /// SQL errors (with the byte offset SQLite blames), [`Error::Nul`],
     /// [`Error::MultipleStatements`], [`Error::EmptySql`].
     pub fn prepare(&self, sql: &str) -> Result<Statement<'_>> {
-        Ok(Statement::new(self, self.prepare_one(sql)?))
+        Ok(Statement::new(self, self.prepare_one(sql, 0)?))
     }
 
     /// Prepares one statement through the connection's LRU statement cache: the SQL is parsed
@@ -232,7 +236,7 @@ impl Connection {
         let cached = self.cache.borrow_mut().take(sql);
         let raw = match cached {
             Some(raw) => raw,
-            None => self.prepare_one(sql)?,
+            None => self.prepare_one(sql, 0)?,
         };
         Ok(CachedStatement::new(Statement::new(self, raw)))
     }
@@ -275,7 +279,8 @@ impl Connection {
     }
 
     /// Prepares exactly one statement: empty SQL and trailing statements are errors.
-    fn prepare_one(&self, sql: &str) -> Result<RawStatement> {
+    /// Prepares exactly one statement of `sql` with `sqlite3_prepare_v3`'s `flags`.
+    pub(crate) fn prepare_one(&self, sql: &str, flags: std::ffi::c_uint) -> Result<RawStatement> {
         check_no_nul(sql, "SQL")?;
         let mut offset = 0;
         loop {
@@ -283,7 +288,7 @@ impl Connection {
             if skip_blank(rest) == rest.len() {
                 return Err(Error::EmptySql);
             }
-            let (stmt, consumed) = RawStatement::prepare(&self.raw, rest)?;
+            let (stmt, consumed) = RawStatement::prepare(&self.raw, rest, flags)?;
             offset += consumed;
             if let Some(stmt) = stmt {
                 let tail = skip_blank(&sql[offset..]);
@@ -303,7 +308,7 @@ impl Connection {
     /// Runs one statement lite3 writes itself (BEGIN, COMMIT, SAVEPOINT…): its failure is the
     /// plain [`Error::Sqlite`], not a batch error naming a statement the user never wrote.
     pub(crate) fn run_control(&self, sql: &str) -> Result<()> {
-        let stmt = self.prepare_one(sql)?;
+        let stmt = self.prepare_one(sql, 0)?;
         while stmt.step(&self.raw)? {}
         Ok(())
     }
@@ -445,6 +450,18 @@ impl Connection {
         InterruptHandle::new(self.raw.interrupt_target())
     }
 
+    /// rusqlite's name for [`interrupt_handle`](Self::interrupt_handle).
+    ///
+    /// ```
+    /// let conn = lite3::Connection::open_in_memory()?;
+    /// conn.get_interrupt_handle().interrupt(); // nothing running: no effect
+    /// # Ok::<(), lite3::Error>(())
+    /// ```
+    #[must_use]
+    pub fn get_interrupt_handle(&self) -> InterruptHandle {
+        self.interrupt_handle()
+    }
+
     /// Closes the connection, rolling back any open transaction. On failure the connection is
     /// handed back with the error; dropping a connection closes it too, ignoring errors.
     ///
@@ -466,6 +483,7 @@ impl Connection {
             raw,
             busy_handler,
             profiler,
+            transaction_behavior,
         } = self;
         let capacity = cache.borrow().capacity();
         drop(cache);
@@ -476,6 +494,7 @@ impl Connection {
                     raw,
                     busy_handler,
                     profiler,
+                    transaction_behavior,
                 },
                 error,
             )

@@ -2,8 +2,7 @@
 //! `path`, `is_busy`, `cache_flush`, `release_memory`,
 //! `open_in_memory_with_flags`.
 
-use crate::sql_text::c_string;
-use crate::{Connection, OpenFlags, Result};
+use crate::{Connection, Name, OpenFlags, Result};
 
 impl Connection {
     /// Opens a new private in-memory database with explicit flags (`READ_WRITE | CREATE` at
@@ -39,13 +38,29 @@ impl Connection {
     /// # Errors
     /// As [`open`](Self::open); [`Error::Nul`](crate::Error::Nul) in the VFS name; SQLite's
     /// error for a VFS it does not know.
-    pub fn open_with_flags_and_vfs<P: AsRef<std::path::Path>>(
+    pub fn open_with_flags_and_vfs<P: AsRef<std::path::Path>, V: Name>(
         path: P,
         flags: OpenFlags,
-        vfs: &str,
+        vfs: V,
     ) -> Result<Self> {
-        let vfs = c_string(vfs, "VFS name")?;
-        Self::open_with(path.as_ref(), flags, Some(&vfs))
+        Self::open_with(path.as_ref(), flags, Some(&vfs.as_cstr()?))
+    }
+
+    /// A new private in-memory database with explicit flags through the VFS named `vfs`.
+    ///
+    /// ```
+    /// use lite3::{Connection, OpenFlags};
+    ///
+    /// let flags = OpenFlags::READ_WRITE | OpenFlags::CREATE;
+    /// let conn = Connection::open_in_memory_with_flags_and_vfs(flags, "unix")?;
+    /// conn.execute("CREATE TABLE t(x)", ())?;
+    /// # Ok::<(), lite3::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// As [`open_with_flags_and_vfs`](Self::open_with_flags_and_vfs).
+    pub fn open_in_memory_with_flags_and_vfs<V: Name>(flags: OpenFlags, vfs: V) -> Result<Self> {
+        Self::open_with_flags_and_vfs(":memory:", flags, vfs)
     }
 
     /// The main database's file name, `Some("")` for an in-memory or temporary database (as in

@@ -295,6 +295,21 @@ impl Error {
         self.sqlite_code()
     }
 
+    /// SQLite's extended result code (e.g. 2067, `SQLITE_CONSTRAINT_UNIQUE`), for failures
+    /// SQLite reported (rusqlite's name).
+    ///
+    /// ```
+    /// let conn = lite3::Connection::open_in_memory()?;
+    /// conn.execute_batch("CREATE TABLE t(x UNIQUE); INSERT INTO t VALUES (1)")?;
+    /// let err = conn.execute("INSERT INTO t VALUES (1)", ()).unwrap_err();
+    /// assert_eq!(err.sqlite_extended_error_code(), Some(2067));
+    /// # Ok::<(), lite3::Error>(())
+    /// ```
+    #[must_use]
+    pub fn sqlite_extended_error_code(&self) -> Option<i32> {
+        self.sqlite_error().map(|e| e.extended_code)
+    }
+
     /// SQLite's failure with its extended code, message and offset, when SQLite reported one
     /// (also inside [`Error::Batch`]); rusqlite's `sqlite_error`.
     ///

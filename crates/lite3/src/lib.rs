@@ -93,6 +93,7 @@ mod params;
 #[cfg(not(feature = "single-thread"))]
 mod pool;
 mod pragma;
+mod prep_flags;
 mod query_shapes;
 mod raw;
 mod rows;
@@ -102,6 +103,7 @@ mod statement;
 mod statement_by_hand;
 mod status;
 mod transaction;
+mod transaction_state;
 pub mod types;
 mod worker;
 
@@ -119,13 +121,15 @@ pub use open_flags::OpenFlags;
 pub use params::{Params, ParamsFromIter, params_from_iter};
 #[cfg(not(feature = "single-thread"))]
 pub use pool::{Pool, PoolBuilder, PoolMetrics, PooledConnection};
+pub use prep_flags::PrepFlags;
 pub use query_shapes::{AndThenRows, OptionalExtension};
 pub use rows::{MappedRows, Row, RowIndex, Rows};
 pub use schema_names::{DEFAULT_NAME, MAIN_DB, Name, TEMP_DB};
 pub use statement::Statement;
 pub use statement_by_hand::{BindIndex, Column, ColumnMetadata};
-pub use status::{ConnectionStatus, StatementCounters};
+pub use status::{ConnectionStatus, StatementCounters, StatementStatus};
 pub use transaction::{DropBehavior, Savepoint, Transaction, TransactionBehavior};
+pub use transaction_state::TransactionState;
 pub use types::{FromSql, FromSqlRef, Null, ToSql, Value, ValueRef};
 pub use worker::{CallFuture, Worker, WorkerBuilder};
 

@@ -169,6 +169,33 @@ impl<'s> Row<'s> {
             .map_err(|failure| *read_failure(failure, i))
     }
 
+    /// [`get`](Self::get), panicking on an error (rusqlite's `get_unwrap`).
+    ///
+    /// ```
+    /// let conn = lite3::Connection::open_in_memory()?;
+    /// let n: i64 = conn.query_row("SELECT 7", (), |row| Ok(row.get_unwrap(0)))?;
+    /// assert_eq!(n, 7);
+    /// # Ok::<(), lite3::Error>(())
+    /// ```
+    ///
+    /// # Panics
+    /// When `get` fails: no such column, or a value that does not convert.
+    #[track_caller]
+    pub fn get_unwrap<'r, I: RowIndex, T: FromSqlRef<'r>>(&'r self, index: I) -> T {
+        self.get(index)
+            .unwrap_or_else(|e| panic!("Row::get_unwrap: {e}"))
+    }
+
+    /// [`get_ref`](Self::get_ref), panicking on an error (rusqlite's `get_ref_unwrap`).
+    ///
+    /// # Panics
+    /// When there is no such column.
+    #[track_caller]
+    pub fn get_ref_unwrap<I: RowIndex>(&self, index: I) -> ValueRef<'_> {
+        self.get_ref(index)
+            .unwrap_or_else(|e| panic!("Row::get_ref_unwrap: {e}"))
+    }
+
     /// Number of columns.
     ///
     /// ```

@@ -106,6 +106,32 @@ impl Connection {
     }
 }
 
+/// One of a statement's counters, for rusqlite's [`Statement::get_status`] (lite3's own
+/// [`Statement::counters`] reads them all at once).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+#[repr(i32)]
+pub enum StatementStatus {
+    /// Forward steps in full table scans.
+    FullscanStep = ffi::SQLITE_STMTSTATUS_FULLSCAN_STEP,
+    /// Sort operations.
+    Sort = ffi::SQLITE_STMTSTATUS_SORT,
+    /// Rows inserted into transient automatic indexes.
+    AutoIndex = ffi::SQLITE_STMTSTATUS_AUTOINDEX,
+    /// Virtual machine operations executed.
+    VmStep = ffi::SQLITE_STMTSTATUS_VM_STEP,
+    /// Times the statement was re-prepared.
+    RePrepare = ffi::SQLITE_STMTSTATUS_REPREPARE,
+    /// Times the statement was run.
+    Run = ffi::SQLITE_STMTSTATUS_RUN,
+    /// Bloom filter checks that missed (the row was skipped early).
+    FilterMiss = ffi::SQLITE_STMTSTATUS_FILTER_MISS,
+    /// Bloom filter checks that hit.
+    FilterHit = ffi::SQLITE_STMTSTATUS_FILTER_HIT,
+    /// Bytes of heap the statement uses.
+    MemUsed = ffi::SQLITE_STMTSTATUS_MEMUSED,
+}
+
 /// A statement's run-time counters (`sqlite3_stmt_status`), from [`Statement::counters`].
 ///
 /// ```
@@ -150,6 +176,27 @@ impl Statement<'_> {
         }
     }
 
+    /// One counter (rusqlite's shape).
+    ///
+    /// ```
+    /// use lite3::StatementStatus;
+    /// let conn = lite3::Connection::open_in_memory()?;
+    /// let mut stmt = conn.prepare("SELECT 1")?;
+    /// stmt.exists(())?;
+    /// assert_eq!(stmt.get_status(StatementStatus::Run), 1);
+    /// assert!(stmt.get_status(StatementStatus::MemUsed) > 0);
+    /// # Ok::<(), lite3::Error>(())
+    /// ```
+    #[must_use]
+    pub fn get_status(&self, status: StatementStatus) -> i32 {
+        saturate(self.raw.status(status as i32, false))
+    }
+
+    /// One counter, set back to zero; returns its value before (rusqlite's shape).
+    pub fn reset_status(&self, status: StatementStatus) -> i32 {
+        saturate(self.raw.status(status as i32, true))
+    }
+
     /// Sets the counters back to zero.
     ///
     /// ```
@@ -172,4 +219,9 @@ impl Statement<'_> {
             self.raw.status(op, true);
         }
     }
+}
+
+/// SQLite's counters are `int`s; `status` widens them, and this narrows them back losslessly.
+fn saturate(value: i64) -> i32 {
+    i32::try_from(value).unwrap_or(i32::MAX)
 }

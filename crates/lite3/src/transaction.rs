@@ -181,7 +181,7 @@ impl Connection {
     /// [`Error::Sqlite`](crate::Error::Sqlite) (e.g. when a transaction was opened by hand with
     /// `BEGIN`).
     pub fn transaction(&mut self) -> Result<Transaction<'_>> {
-        self.transaction_with_behavior(TransactionBehavior::Deferred)
+        self.transaction_with_behavior(self.default_transaction_behavior())
     }
 
     /// Begins a transaction with the given locking behaviour.

@@ -513,3 +513,27 @@ fn extreme_builder_values_do_not_panic() {
     drop(writer);
     waiting.join().unwrap().unwrap();
 }
+
+#[test]
+fn a_transaction_behavior_set_by_one_borrower_is_gone_for_the_next() {
+    use lite3::{TransactionBehavior, TransactionState};
+    let dir = TempDir::new("pool-tx-behavior");
+    let pool = Pool::builder(dir.db()).readers(1).build().unwrap();
+    {
+        let mut conn = pool.write().unwrap();
+        conn.set_transaction_behavior(TransactionBehavior::Immediate);
+        let tx = conn.transaction().unwrap();
+        assert_eq!(
+            tx.transaction_state(None::<&str>).unwrap(),
+            TransactionState::Write,
+            "IMMEDIATE locks at BEGIN"
+        );
+    }
+    let mut conn = pool.write().unwrap();
+    let tx = conn.transaction().unwrap();
+    assert_eq!(
+        tx.transaction_state(None::<&str>).unwrap(),
+        TransactionState::None,
+        "the next borrower's transaction() is DEFERRED again"
+    );
+}

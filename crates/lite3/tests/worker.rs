@@ -391,3 +391,22 @@ fn extreme_builder_values_do_not_panic() {
     let worker = Worker::builder(":memory:").capacity(0).build().unwrap();
     assert_eq!(worker.try_call(|_| Ok(2)).unwrap(), 2);
 }
+
+#[test]
+fn a_transaction_behavior_set_in_one_call_is_gone_in_the_next() {
+    use lite3::{TransactionBehavior, TransactionState};
+    let worker = Worker::open_in_memory().unwrap();
+    worker
+        .call(|conn| {
+            conn.set_transaction_behavior(TransactionBehavior::Immediate);
+            Ok(())
+        })
+        .unwrap();
+    let state = worker
+        .call(|conn| {
+            let tx = conn.transaction()?;
+            tx.transaction_state(None::<&str>)
+        })
+        .unwrap();
+    assert_eq!(state, TransactionState::None, "DEFERRED again");
+}

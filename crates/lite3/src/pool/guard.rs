@@ -109,6 +109,7 @@ fn clean(conn: Connection) -> Option<Connection> {
         return None;
     }
     conn.raw().forget_guards();
+    conn.reset_user_settings();
     conn.raw().reset_busy_statements();
     if !conn.is_autocommit() && conn.run_control("ROLLBACK").is_err() {
         return None;

@@ -152,6 +152,13 @@ impl RawConnection {
         }
     }
 
+    /// `sqlite3_txn_state`: 0 none, 1 read, 2 write, -1 no such database. A field of the handle:
+    /// no check needed (see the door).
+    pub(crate) fn transaction_state(&self, schema: Option<&CStr>) -> c_int {
+        // SAFETY: `db` is open; `schema` is null or NUL-terminated and outlives the call.
+        unsafe { ffi::sqlite3_txn_state(self.as_ptr(), schema.map_or(ptr::null(), CStr::as_ptr)) }
+    }
+
     /// The file name of the main database ("" for an in-memory or temporary one), or `None` if
     /// it is not UTF-8.
     pub(crate) fn main_filename(&self) -> Option<&str> {

@@ -26,7 +26,12 @@ pub(crate) enum Lifetime {
 impl RawStatement {
     /// Prepares the first statement of `sql`, returning it (None for an empty/comment-only
     /// statement) and the byte offset where the rest of `sql` starts.
-    pub(crate) fn prepare(conn: &RawConnection, sql: &str) -> Result<(Option<Self>, usize)> {
+    /// `flags` are `sqlite3_prepare_v3`'s (`SQLITE_PREPARE_*`).
+    pub(crate) fn prepare(
+        conn: &RawConnection,
+        sql: &str,
+        flags: std::ffi::c_uint,
+    ) -> Result<(Option<Self>, usize)> {
         let len = c_int::try_from(sql.len()).map_err(|_| Error::TooBig {
             what: "SQL",
             len: sql.len(),
@@ -42,7 +47,7 @@ impl RawStatement {
                 conn.as_ptr(),
                 sql.as_ptr().cast(),
                 len,
-                0,
+                flags,
                 &mut stmt,
                 &mut tail,
             )

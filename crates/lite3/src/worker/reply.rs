@@ -153,6 +153,7 @@ enum LeftOpen {
 fn clean_up(conn: &Connection) -> LeftOpen {
     let cleaned = panic::catch_unwind(AssertUnwindSafe(|| {
         conn.raw().forget_guards();
+        conn.reset_user_settings();
         if conn.is_autocommit() {
             return LeftOpen::No;
         }
