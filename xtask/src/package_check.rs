@@ -9,7 +9,7 @@ use crate::cmd;
 use crate::tools::Installer;
 use sha2::{Digest, Sha256};
 use std::fs;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 const CRATES: [&str; 3] = ["lite3-sys", "lite3", "lite3-cli"];
@@ -44,6 +44,8 @@ pub fn run(args: Vec<String>) -> Result<(), String> {
     let _ = fs::remove_dir_all(&work);
     let registry = work.join("registry");
 
+    let crate_version = cmd::workspace_field(&root, "version")?;
+    forget_earlier_packagings(&crate_version)?;
     let mut package = Command::new(cmd::cargo());
     package.arg("package").arg("--locked").arg("--allow-dirty");
     for krate in CRATES {
@@ -56,7 +58,6 @@ pub fn run(args: Vec<String>) -> Result<(), String> {
             .arg(&registry)
             .current_dir(&root),
     )?;
-    let crate_version = cmd::workspace_field(&root, "version")?;
     for krate in CRATES {
         let file = root.join(format!("target/package/{krate}-{crate_version}.crate"));
         let size = fs::metadata(&file)
@@ -127,6 +128,35 @@ pub fn run(args: Vec<String>) -> Result<(), String> {
 
 /// Unpacks a `.crate` into the directory source as `name`, with the checksum file Cargo wants
 /// (the archive's SHA-256; no per-file sums, as for a registry download).
+/// `cargo package` verifies each crate against the others through a temporary local registry,
+/// whose crates cargo unpacks under `$CARGO_HOME/registry/src/-<hash>/` and, like any registry
+/// crate, never unpacks again for the same version. An earlier run's unpacked `lite3 0.1.0`
+/// would then be what `lite3-cli` is verified against, however the source has changed since.
+/// Those directories (only ours, only this version, only local registries: their names start
+/// with `-`) are removed first.
+fn forget_earlier_packagings(version: &str) -> Result<(), String> {
+    let home = std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| Path::new(&h).join(".cargo")))
+        .ok_or("neither CARGO_HOME nor HOME is set")?;
+    let Ok(sources) = fs::read_dir(home.join("registry/src")) else {
+        return Ok(());
+    };
+    for source in sources.flatten() {
+        if !source.file_name().to_string_lossy().starts_with('-') {
+            continue;
+        }
+        for krate in CRATES {
+            let unpacked = source.path().join(format!("{krate}-{version}"));
+            if unpacked.exists() {
+                fs::remove_dir_all(&unpacked)
+                    .map_err(|e| format!("cannot remove {}: {e}", unpacked.display()))?;
+            }
+        }
+    }
+    Ok(())
+}
+
 fn add_to_directory_source(file: &Path, registry: &Path, name: &str) -> Result<(), String> {
     cmd::run(
         Command::new("tar")

@@ -21,22 +21,59 @@ fn t_separated(text: &str) -> bool {
     text.as_bytes().get(10) == Some(&b'T')
 }
 
-/// `YYYY-MM-DD`.
-///
-/// ```
-/// use chrono::NaiveDate;
-/// let conn = lite3::Connection::open_in_memory()?;
-/// let day = NaiveDate::from_ymd_opt(2016, 2, 23).unwrap();
-/// let (text, back): (String, NaiveDate) = conn.query_row("SELECT ?1, ?1", [day], |r| Ok((r.get(0)?, r.get(1)?)))?;
-/// assert_eq!((text.as_str(), back), ("2016-02-23", day));
-/// assert_eq!(conn.query_row("SELECT date('2016-02-23', '+1 day')", [], |r| r.get::<_, NaiveDate>(0))?, day.succ_opt().unwrap());
-/// # Ok::<(), lite3::Error>(())
-/// ```
-impl ToSql for NaiveDate {
-    #[inline]
-    fn to_sql(&self) -> Result<ToSqlOutput<'_>> {
-        Ok(ToSqlOutput::from(self.format("%F").to_string()))
-    }
+// Each written as its format renders it.
+macro_rules! formatted {
+    ($($(#[$doc:meta])* $t:ty: $format:expr;)*) => {$(
+        $(#[$doc])*
+        impl ToSql for $t {
+            #[inline]
+            fn to_sql(&self) -> Result<ToSqlOutput<'_>> {
+                Ok(ToSqlOutput::from(self.format($format).to_string()))
+            }
+        }
+    )*};
+}
+
+formatted! {
+    /// `YYYY-MM-DD`.
+    ///
+    /// ```
+    /// use chrono::NaiveDate;
+    /// let conn = lite3::Connection::open_in_memory()?;
+    /// let day = NaiveDate::from_ymd_opt(2016, 2, 23).unwrap();
+    /// let (text, back): (String, NaiveDate) = conn.query_row("SELECT ?1, ?1", [day], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    /// assert_eq!((text.as_str(), back), ("2016-02-23", day));
+    /// assert_eq!(conn.query_row("SELECT date('2016-02-23', '+1 day')", [], |r| r.get::<_, NaiveDate>(0))?, day.succ_opt().unwrap());
+    /// # Ok::<(), lite3::Error>(())
+    /// ```
+    NaiveDate: "%F";
+    /// `HH:MM:SS` with a fraction when there is one (`23:56:04.789`); reads `HH:MM` too.
+    NaiveTime: "%T%.f";
+    /// `YYYY-MM-DD HH:MM:SS[.fff]`; reads a `T` separator too (SQLite's `datetime()` and
+    /// `CURRENT_TIMESTAMP` give the space form).
+    ///
+    /// ```
+    /// use chrono::NaiveDateTime;
+    /// let conn = lite3::Connection::open_in_memory()?;
+    /// let t: NaiveDateTime = conn.query_row("SELECT '2016-02-23T23:56:04.5'", [], |r| r.get(0))?;
+    /// assert_eq!(conn.query_row("SELECT ?1", [t], |r| r.get::<_, String>(0))?, "2016-02-23 23:56:04.500");
+    /// # Ok::<(), lite3::Error>(())
+    /// ```
+    NaiveDateTime: "%F %T%.f";
+    /// `YYYY-MM-DD HH:MM:SS[.fff]+00:00`.
+    DateTime<Utc>: ZONED;
+    /// `YYYY-MM-DD HH:MM:SS[.fff]±HH:MM`, keeping the offset.
+    ///
+    /// ```
+    /// use chrono::{DateTime, FixedOffset};
+    /// let conn = lite3::Connection::open_in_memory()?;
+    /// let t = DateTime::parse_from_rfc3339("2020-04-07T11:23:45+04:00").unwrap();
+    /// let (text, back): (String, DateTime<FixedOffset>) = conn.query_row("SELECT ?1, ?1", [t], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    /// assert_eq!(text, "2020-04-07 11:23:45+04:00");
+    /// assert_eq!((back, back.offset()), (t, t.offset()));
+    /// # Ok::<(), lite3::Error>(())
+    /// ```
+    DateTime<FixedOffset>: ZONED;
 }
 
 impl FromSql for NaiveDate {
@@ -44,14 +81,6 @@ impl FromSql for NaiveDate {
 
     fn column_result(value: ValueRef<'_>) -> FromSqlResult<Self> {
         parse_text(value, |s| NaiveDate::parse_from_str(s, "%F"))
-    }
-}
-
-/// `HH:MM:SS` with a fraction when there is one (`23:56:04.789`); reads `HH:MM` too.
-impl ToSql for NaiveTime {
-    #[inline]
-    fn to_sql(&self) -> Result<ToSqlOutput<'_>> {
-        Ok(ToSqlOutput::from(self.format("%T%.f").to_string()))
     }
 }
 
@@ -70,23 +99,6 @@ impl FromSql for NaiveTime {
     }
 }
 
-/// `YYYY-MM-DD HH:MM:SS[.fff]`; reads a `T` separator too (SQLite's `datetime()` and
-/// `CURRENT_TIMESTAMP` give the space form).
-///
-/// ```
-/// use chrono::NaiveDateTime;
-/// let conn = lite3::Connection::open_in_memory()?;
-/// let t: NaiveDateTime = conn.query_row("SELECT '2016-02-23T23:56:04.5'", [], |r| r.get(0))?;
-/// assert_eq!(conn.query_row("SELECT ?1", [t], |r| r.get::<_, String>(0))?, "2016-02-23 23:56:04.500");
-/// # Ok::<(), lite3::Error>(())
-/// ```
-impl ToSql for NaiveDateTime {
-    #[inline]
-    fn to_sql(&self) -> Result<ToSqlOutput<'_>> {
-        Ok(ToSqlOutput::from(self.format("%F %T%.f").to_string()))
-    }
-}
-
 impl FromSql for NaiveDateTime {
     const EXPECTED: Option<Type> = Some(Type::Text);
 
@@ -102,14 +114,6 @@ impl FromSql for NaiveDateTime {
     }
 }
 
-/// `YYYY-MM-DD HH:MM:SS[.fff]+00:00`.
-impl ToSql for DateTime<Utc> {
-    #[inline]
-    fn to_sql(&self) -> Result<ToSqlOutput<'_>> {
-        Ok(ToSqlOutput::from(self.format(ZONED).to_string()))
-    }
-}
-
 /// Stored in UTC (`…+00:00`), like `DateTime<Utc>`: the local zone is not kept.
 impl ToSql for DateTime<Local> {
     #[inline]
@@ -117,24 +121,6 @@ impl ToSql for DateTime<Local> {
         Ok(ToSqlOutput::from(
             self.with_timezone(&Utc).format(ZONED).to_string(),
         ))
-    }
-}
-
-/// `YYYY-MM-DD HH:MM:SS[.fff]±HH:MM`, keeping the offset.
-///
-/// ```
-/// use chrono::{DateTime, FixedOffset};
-/// let conn = lite3::Connection::open_in_memory()?;
-/// let t = DateTime::parse_from_rfc3339("2020-04-07T11:23:45+04:00").unwrap();
-/// let (text, back): (String, DateTime<FixedOffset>) = conn.query_row("SELECT ?1, ?1", [t], |r| Ok((r.get(0)?, r.get(1)?)))?;
-/// assert_eq!(text, "2020-04-07 11:23:45+04:00");
-/// assert_eq!((back, back.offset()), (t, t.offset()));
-/// # Ok::<(), lite3::Error>(())
-/// ```
-impl ToSql for DateTime<FixedOffset> {
-    #[inline]
-    fn to_sql(&self) -> Result<ToSqlOutput<'_>> {
-        Ok(ToSqlOutput::from(self.format(ZONED).to_string()))
     }
 }
 

@@ -1,6 +1,7 @@
 //! `i128` as a 16-byte BLOB (rusqlite's `i128_blob` feature): big-endian with the sign bit
 //! flipped, so that SQLite's byte-wise BLOB comparison orders the values as numbers.
 
+use super::exact_blob;
 use crate::Result;
 use crate::types::{
     FromSql, FromSqlError, FromSqlResult, ToSql, ToSqlOutput, Type, Value, ValueRef,
@@ -34,13 +35,7 @@ impl FromSql for i128 {
 
     #[inline]
     fn column_result(value: ValueRef<'_>) -> FromSqlResult<Self> {
-        let bytes = value.as_blob()?;
-        let bytes: [u8; 16] = bytes
-            .try_into()
-            .map_err(|_| FromSqlError::InvalidBlobSize {
-                expected_size: 16,
-                blob_size: bytes.len(),
-            })?;
+        let bytes = exact_blob::<16>(value)?;
         Ok(i128::from_be_bytes(bytes) ^ i128::MIN)
     }
 }

@@ -24,3 +24,17 @@ mod uuid;
 fn to_sql_failure<E: std::error::Error + Send + Sync + 'static>(error: E) -> crate::Error {
     crate::Error::ToSqlConversionFailure(Box::new(error))
 }
+
+/// A BLOB (not TEXT, as in rusqlite) of exactly `N` bytes.
+#[cfg(any(feature = "uuid", feature = "i128_blob"))]
+fn exact_blob<const N: usize>(
+    value: crate::types::ValueRef<'_>,
+) -> crate::types::FromSqlResult<[u8; N]> {
+    let bytes = value.as_blob()?;
+    bytes
+        .try_into()
+        .map_err(|_| crate::types::FromSqlError::InvalidBlobSize {
+            expected_size: N,
+            blob_size: bytes.len(),
+        })
+}

@@ -52,60 +52,56 @@ fn parsed<T>(result: std::result::Result<T, time::error::Parse>) -> FromSqlResul
     result.map_err(FromSqlError::other)
 }
 
-/// `YYYY-MM-DD`.
-impl ToSql for Date {
-    fn to_sql(&self) -> Result<ToSqlOutput<'_>> {
-        written(self.format(DATE))
-    }
+// The types written with one format description and read with another (or the same).
+macro_rules! written_and_parsed {
+    ($($(#[$doc:meta])* $t:ty: $write:expr, $read:expr;)*) => {$(
+        $(#[$doc])*
+        impl ToSql for $t {
+            fn to_sql(&self) -> Result<ToSqlOutput<'_>> {
+                written(self.format($write))
+            }
+        }
+
+        impl FromSql for $t {
+            const EXPECTED: Option<Type> = Some(Type::Text);
+
+            fn column_result(value: ValueRef<'_>) -> FromSqlResult<Self> {
+                parsed(<$t>::parse(value.as_str()?, $read))
+            }
+        }
+    )*};
 }
 
-impl FromSql for Date {
-    const EXPECTED: Option<Type> = Some(Type::Text);
-
-    fn column_result(value: ValueRef<'_>) -> FromSqlResult<Self> {
-        parsed(Date::parse(value.as_str()?, DATE))
-    }
-}
-
-/// `HH:MM:SS.f` (`23:56:04.0`); reads `HH:MM` and `HH:MM:SS` too.
-impl ToSql for Time {
-    fn to_sql(&self) -> Result<ToSqlOutput<'_>> {
-        written(self.format(TIME_WRITTEN))
-    }
-}
-
-impl FromSql for Time {
-    const EXPECTED: Option<Type> = Some(Type::Text);
-
-    fn column_result(value: ValueRef<'_>) -> FromSqlResult<Self> {
-        parsed(Time::parse(value.as_str()?, TIME_READ))
-    }
-}
-
-/// `YYYY-MM-DD HH:MM:SS.f`; reads a `T` separator and SQLite's shorter forms too.
-///
-/// ```
-/// use time::macros::datetime;
-/// use time::PrimitiveDateTime;
-/// let conn = lite3::Connection::open_in_memory()?;
-/// let t = datetime!(2016-02-23 23:56:04);
-/// assert_eq!(conn.query_row("SELECT ?1", [t], |r| r.get::<_, String>(0))?, "2016-02-23 23:56:04.0");
-/// let back: PrimitiveDateTime = conn.query_row("SELECT datetime(?1)", [t], |r| r.get(0))?;
-/// assert_eq!(back, t);
-/// # Ok::<(), lite3::Error>(())
-/// ```
-impl ToSql for PrimitiveDateTime {
-    fn to_sql(&self) -> Result<ToSqlOutput<'_>> {
-        written(self.format(DATE_TIME_WRITTEN))
-    }
-}
-
-impl FromSql for PrimitiveDateTime {
-    const EXPECTED: Option<Type> = Some(Type::Text);
-
-    fn column_result(value: ValueRef<'_>) -> FromSqlResult<Self> {
-        parsed(PrimitiveDateTime::parse(value.as_str()?, DATE_TIME_READ))
-    }
+written_and_parsed! {
+    /// `YYYY-MM-DD`.
+    Date: DATE, DATE;
+    /// `HH:MM:SS.f` (`23:56:04.0`); reads `HH:MM` and `HH:MM:SS` too.
+    Time: TIME_WRITTEN, TIME_READ;
+    /// `YYYY-MM-DD HH:MM:SS.f`; reads a `T` separator and SQLite's shorter forms too.
+    ///
+    /// ```
+    /// use time::macros::datetime;
+    /// use time::PrimitiveDateTime;
+    /// let conn = lite3::Connection::open_in_memory()?;
+    /// let t = datetime!(2016-02-23 23:56:04);
+    /// assert_eq!(conn.query_row("SELECT ?1", [t], |r| r.get::<_, String>(0))?, "2016-02-23 23:56:04.0");
+    /// let back: PrimitiveDateTime = conn.query_row("SELECT datetime(?1)", [t], |r| r.get(0))?;
+    /// assert_eq!(back, t);
+    /// # Ok::<(), lite3::Error>(())
+    /// ```
+    PrimitiveDateTime: DATE_TIME_WRITTEN, DATE_TIME_READ;
+    /// Written with the reading format's first choices: `YYYY-MM-DD HH:MM:SS.fZ`. Reads what
+    /// `OffsetDateTime` reads without an offset (`Z` optional).
+    ///
+    /// ```
+    /// use time::macros::utc_datetime;
+    /// let conn = lite3::Connection::open_in_memory()?;
+    /// let t = utc_datetime!(2016-02-23 23:56:04.5);
+    /// let (text, back): (String, time::UtcDateTime) = conn.query_row("SELECT ?1, ?1", [t], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    /// assert_eq!((text.as_str(), back), ("2016-02-23 23:56:04.5Z", t));
+    /// # Ok::<(), lite3::Error>(())
+    /// ```
+    UtcDateTime: UTC_READ, UTC_READ;
 }
 
 /// `YYYY-MM-DD HH:MM:SS.f±HH:MM`, keeping the offset. Reads a time with an offset, with `Z`, or
@@ -147,30 +143,5 @@ impl FromSql for OffsetDateTime {
             return parsed(OffsetDateTime::parse(text, ZONED_READ));
         }
         parsed(PrimitiveDateTime::parse(text, UTC_READ)).map(PrimitiveDateTime::assume_utc)
-    }
-}
-
-/// Written with the reading format's first choices: `YYYY-MM-DD HH:MM:SS.fZ`. Reads what
-/// `OffsetDateTime` reads without an offset (`Z` optional).
-///
-/// ```
-/// use time::macros::utc_datetime;
-/// let conn = lite3::Connection::open_in_memory()?;
-/// let t = utc_datetime!(2016-02-23 23:56:04.5);
-/// let (text, back): (String, time::UtcDateTime) = conn.query_row("SELECT ?1, ?1", [t], |r| Ok((r.get(0)?, r.get(1)?)))?;
-/// assert_eq!((text.as_str(), back), ("2016-02-23 23:56:04.5Z", t));
-/// # Ok::<(), lite3::Error>(())
-/// ```
-impl ToSql for UtcDateTime {
-    fn to_sql(&self) -> Result<ToSqlOutput<'_>> {
-        written(self.format(UTC_READ))
-    }
-}
-
-impl FromSql for UtcDateTime {
-    const EXPECTED: Option<Type> = Some(Type::Text);
-
-    fn column_result(value: ValueRef<'_>) -> FromSqlResult<Self> {
-        parsed(UtcDateTime::parse(value.as_str()?, UTC_READ))
     }
 }

@@ -1,7 +1,8 @@
 //! `uuid::Uuid` as a BLOB of its 16 bytes (rusqlite's `uuid` feature).
 
+use super::exact_blob;
 use crate::Result;
-use crate::types::{FromSql, FromSqlError, FromSqlResult, ToSql, ToSqlOutput, Type, ValueRef};
+use crate::types::{FromSql, FromSqlResult, ToSql, ToSqlOutput, Type, ValueRef};
 use uuid::Uuid;
 
 /// ```
@@ -25,13 +26,7 @@ impl FromSql for Uuid {
 
     #[inline]
     fn column_result(value: ValueRef<'_>) -> FromSqlResult<Self> {
-        let bytes = value.as_blob()?;
-        let bytes: [u8; 16] = bytes
-            .try_into()
-            .map_err(|_| FromSqlError::InvalidBlobSize {
-                expected_size: 16,
-                blob_size: bytes.len(),
-            })?;
+        let bytes = exact_blob::<16>(value)?;
         Ok(Uuid::from_bytes(bytes))
     }
 }
