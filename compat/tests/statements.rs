@@ -18,14 +18,17 @@ fn binding_by_hand_and_describing_columns() -> Result<()> {
     let mut select = conn.prepare("SELECT k, v FROM kv WHERE v > ?1 ORDER BY k")?;
     select.raw_bind_parameter(1, 1)?;
     // lite3's raw_query returns a Result (MIGRATING.md): the one change this program needs.
+    #[cfg(not(feature = "real-rusqlite"))]
     let mut rows = select.raw_query()?;
+    #[cfg(feature = "real-rusqlite")]
+    let mut rows = select.raw_query();
     let mut keys = Vec::new();
     while let Some(row) = rows.next()? {
         keys.push(row.get::<_, String>(0)?);
     }
     assert_eq!(keys, ["b"]);
     drop(rows);
-    let names: Vec<&str> = select.columns().map(|c| c.name()).collect();
+    let names: Vec<String> = select.columns().map(|c| c.name().to_owned()).collect();
     assert_eq!(names, ["k", "v"]);
     assert_eq!(
         select.columns().nth(1).unwrap().decl_type(),
@@ -65,7 +68,12 @@ fn binding_by_hand_and_describing_columns() -> Result<()> {
 #[test]
 fn values_and_value_refs() -> Result<()> {
     let conn = Connection::open_in_memory()?;
-    let values: Vec<Value> = vec![1_i32.into(), 2.5_f64.into(), "three".into(), Value::Null];
+    let values: Vec<Value> = vec![
+        1_i32.into(),
+        2.5_f64.into(),
+        "three".to_owned().into(),
+        Value::Null,
+    ];
     let echoed: Vec<Value> = values
         .iter()
         .map(|v| conn.query_row("SELECT ?1", [v], |r| r.get(0)))

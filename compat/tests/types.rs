@@ -78,7 +78,11 @@ fn custom_impls_and_generic_helpers() -> Result<()> {
     let unknown = one::<Status>(&conn, "SELECT 'pending'").unwrap_err();
     assert!(unknown.to_string().contains("unknown status"), "{unknown}");
     let short = one::<Digest>(&conn, "SELECT x'01'").unwrap_err();
+    // lite3's message names the sizes in its own words.
+    #[cfg(not(feature = "real-rusqlite"))]
     assert!(short.to_string().contains("1 bytes"), "{short}");
+    #[cfg(feature = "real-rusqlite")]
+    drop(short);
     // Accessors and conversions a custom impl leans on.
     assert!(matches!(
         ValueRef::Text(b"\xff").as_str(),
@@ -133,6 +137,10 @@ fn integrations_read_what_sqlite_itself_writes() -> Result<()> {
             r.get::<_, chrono::NaiveDate>(0)
         })
         .unwrap_err();
+    // lite3's message names the column (rusqlite's gives its index).
+    #[cfg(not(feature = "real-rusqlite"))]
     assert!(bad.to_string().contains("day"), "{bad}");
+    #[cfg(feature = "real-rusqlite")]
+    drop(bad);
     Ok(())
 }

@@ -5,7 +5,8 @@
 //! (`compat/interop`, its own project because two crates linking sqlite3 cannot share a
 //! dependency graph) and against lite3 renamed `rusqlite` (`compat`'s `lite3-interop`). Each
 //! writes a database; each must read the other's back to the same values; and both databases
-//! must hold byte-identical values (`quote(v)` per sample).
+//! must hold byte-identical values (`quote(v)` per sample). First, `compat`'s tests run against
+//! the real rusqlite too, so that the compatibility suite is proven to be rusqlite code.
 
 use crate::cmd;
 use std::fs;
@@ -18,9 +19,11 @@ pub fn run(args: Vec<String>) -> Result<(), String> {
     cmd::only_flag("interop", &args, "--install")?;
     let root = cmd::workspace_root();
     let target = root.join("target/interop");
+    // compat's tests against the real rusqlite: they must be rusqlite code, not lite3 code
+    // that happens to compile under the name. This also builds the interop program.
     cmd::run(
         Command::new(cmd::cargo())
-            .args(["build", "--locked", "--manifest-path"])
+            .args(["test", "--locked", "--manifest-path"])
             .arg(root.join("compat/interop/Cargo.toml"))
             .arg("--target-dir")
             .arg(&target),

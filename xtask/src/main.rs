@@ -62,7 +62,8 @@ tasks:
         (lite3 through rustc's linker-plugin LTO); --import also times `lite3 import` against the
         sqlite3 shell's .import (1,000,000 rows)
   interop
-        the rusqlite-compatibility proof for stored values: one rusqlite-style program built
+        the rusqlite-compatibility proofs: compat's tests run against rusqlite 0.43 itself (so
+        they are rusqlite code); then one rusqlite-style program built
         against rusqlite 0.43 and against lite3 writes every integrated type (chrono, time, jiff,
         uuid, url, serde_json, i128_blob); each reads the other's database, and both must store
         byte-identical values
