@@ -50,12 +50,41 @@ fn round(i: i64) -> lite3::Result<()> {
     std::thread::spawn(move || handle.interrupt())
         .join()
         .expect("interrupt thread");
+    hooks(&mut conn)?;
     conn.close().map_err(|(_, e)| e)?;
 
     let worker = Worker::open_in_memory()?;
     let n: i64 = worker.call(|conn| conn.query_row("SELECT 40 + 2", (), |r| r.get(0)))?;
     assert_eq!(n, 42);
     failure_paths(&worker)?;
+    Ok(())
+}
+
+/// The data-change hooks and the progress handler: set, replaced, vetoing, panicking, and left
+/// registered for the close to free.
+fn hooks(conn: &mut Connection) -> lite3::Result<()> {
+    let captured = String::from("heap state the closure owns");
+    conn.update_hook(Some(move |_, _: &str, _: &str, _| {
+        let _ = captured.len();
+    }))?;
+    conn.rollback_hook(Some(|| {}))?;
+    conn.progress_handler(50, Some(|| false))?;
+    conn.commit_hook(Some(|| true))?;
+    assert!(
+        conn.execute("INSERT INTO t(name) VALUES ('vetoed')", ())
+            .is_err()
+    );
+    conn.commit_hook(Some(|| panic!("commit hook")))?;
+    let _ = catch_unwind(AssertUnwindSafe(|| {
+        conn.execute("INSERT INTO t(name) VALUES ('panicked')", ())
+    }));
+    conn.commit_hook(Some(|| false))?;
+    conn.execute("INSERT INTO t(name) VALUES ('committed')", ())?;
+    conn.progress_handler(1, Some(|| panic!("progress")))?;
+    let _ = catch_unwind(AssertUnwindSafe(|| {
+        conn.query_row("SELECT count(*) FROM t", (), |r| r.get::<_, i64>(0))
+    }));
+    conn.progress_handler(50, Some(|| false))?;
     Ok(())
 }
 

@@ -2,9 +2,10 @@
 
 use crate::batch::Batch;
 use crate::cache::{CachedStatement, DEFAULT_CAPACITY, StatementCache};
+use crate::callbacks::{Callbacks, Slot};
 use crate::interrupt::InterruptHandle;
 use crate::params::Params;
-use crate::raw::callback::{self, BoxedCallback};
+use crate::raw::callback;
 use crate::raw::{RawConnection, RawStatement};
 use crate::rows::Row;
 use crate::sql_text::{c_string, check_no_nul, skip_blank};
@@ -44,8 +45,8 @@ pub struct Connection {
     // the busy handler's closure is freed only after SQLite has let go of it.
     cache: RefCell<StatementCache>,
     raw: RawConnection,
-    busy_handler: RefCell<Option<BoxedCallback>>,
-    profiler: RefCell<Option<BoxedCallback>>,
+    /// The closures SQLite holds for this connection, freed only after it has let go.
+    pub(crate) callbacks: Callbacks,
     /// What [`transaction`](Self::transaction) begins with; a Pool or Worker puts it back to
     /// `Deferred` before the next user.
     pub(crate) transaction_behavior: Cell<TransactionBehavior>,
@@ -123,8 +124,7 @@ impl Connection {
         Ok(Self {
             cache: StatementCache::new(DEFAULT_CAPACITY),
             raw,
-            busy_handler: RefCell::new(None),
-            profiler: RefCell::new(None),
+            callbacks: Callbacks::default(),
             transaction_behavior: Cell::new(TransactionBehavior::Deferred),
         })
     }
@@ -404,7 +404,7 @@ impl Connection {
     pub fn busy_timeout(&self, timeout: Duration) -> Result<()> {
         self.raw.busy_timeout(timeout)?;
         // SQLite has replaced our handler (if any); only now may its closure go.
-        self.busy_handler.replace(None);
+        self.callbacks.forget(Slot::Busy);
         Ok(())
     }
 
@@ -428,13 +428,8 @@ impl Connection {
         F: FnMut(u32) -> bool + Send + 'static,
     {
         let owner = callback::set_busy_handler(&self.raw, handler)?;
-        // The old closure is no longer registered, so it can be freed.
-        self.busy_handler.replace(owner);
+        self.callbacks.replace(Slot::Busy, owner);
         Ok(())
-    }
-
-    pub(crate) fn replace_profiler(&self, owner: Option<BoxedCallback>) {
-        self.profiler.replace(owner);
     }
 
     /// A handle that can interrupt this connection's running statement from any thread.
@@ -481,8 +476,7 @@ impl Connection {
         let Connection {
             cache,
             raw,
-            busy_handler,
-            profiler,
+            callbacks,
             transaction_behavior,
         } = self;
         let capacity = cache.borrow().capacity();
@@ -492,8 +486,7 @@ impl Connection {
                 Connection {
                     cache: StatementCache::new(capacity),
                     raw,
-                    busy_handler,
-                    profiler,
+                    callbacks,
                     transaction_behavior,
                 },
                 error,

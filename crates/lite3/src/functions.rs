@@ -77,6 +77,7 @@ impl Connection {
         T: ToSql,
     {
         let name = function_name(name)?;
+        self.callbacks.mark_changed();
         function::create_scalar(self.raw(), &name, n_arg as c_int, flags.bits(), f)
     }
 
@@ -96,6 +97,7 @@ impl Connection {
     /// As [`create_scalar_function`](Self::create_scalar_function).
     pub fn remove_function(&self, name: &str, n_arg: i32) -> Result<()> {
         let name = function_name(name)?;
+        self.callbacks.mark_changed();
         function::remove(self.raw(), &name, n_arg as c_int)
     }
 }

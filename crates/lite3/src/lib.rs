@@ -30,7 +30,13 @@
 //! | [`Pool`] | yes | yes | WAL: one writer and N read-only readers behind parking_lot locks; checkouts are guards that clean the connection when dropped |
 //! | [`Worker`] | yes | yes | a dedicated thread owns the connection; callers send closures and get results back |
 //!
-//! Callbacks SQLite keeps (scalar functions, the busy handler) must be `Send + 'static`.
+//! Callbacks SQLite keeps (scalar functions, the busy handler, the profiler, the
+//! [`hooks`] — commit, rollback, update — and the progress handler) must be `Send + 'static`:
+//! they move with the connection to whichever thread uses it next, and they run on that thread
+//! only, one at a time, so they need not be `Sync`. Hooks are set through `&mut Connection`, so
+//! none can be replaced while a statement runs; a closure replaced from inside a running
+//! callback is kept until that callback has returned. A [`Pool`] closes a connection whose
+//! borrower changed any of them and opens a fresh one in its place (which runs `on_open`).
 //!
 //! SQLite can also be compiled single-threaded (`SQLITE_THREADSAFE=0`: the `single-thread`
 //! feature, or a system library built that way). It then has no mutexes at all, not even around
@@ -79,10 +85,12 @@
 mod batch;
 mod binder;
 mod cache;
+mod callbacks;
 mod connection;
 mod connection_info;
 mod error;
 mod functions;
+pub mod hooks;
 mod interrupt;
 mod limits;
 mod memory;

@@ -1,5 +1,6 @@
 //! Observability: per-connection and per-statement status counters, and statement profiling.
 
+use crate::callbacks::Slot;
 use crate::raw::callback;
 use crate::{Connection, Result, Statement, ffi};
 use std::time::Duration;
@@ -76,8 +77,7 @@ impl Connection {
         F: FnMut(&str, Duration) + Send + 'static,
     {
         let owner = callback::set_profiler(self.raw(), profile)?;
-        // The old profiler is no longer registered, so it can be freed.
-        self.replace_profiler(owner);
+        self.callbacks.replace(Slot::Profile, owner);
         Ok(())
     }
 

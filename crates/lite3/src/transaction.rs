@@ -201,14 +201,7 @@ impl Connection {
         &mut self,
         behavior: TransactionBehavior,
     ) -> Result<Transaction<'_>> {
-        let begin = match behavior {
-            TransactionBehavior::Deferred => "BEGIN DEFERRED",
-            TransactionBehavior::Immediate => "BEGIN IMMEDIATE",
-            TransactionBehavior::Exclusive => "BEGIN EXCLUSIVE",
-        };
-        Ok(Transaction {
-            guard: Guard::begin(self, begin)?,
-        })
+        Transaction::new_unchecked(self, behavior)
     }
 
     /// Begins a deferred transaction through a shared reference, as rusqlite's method of the
@@ -227,9 +220,7 @@ impl Connection {
     /// # Errors
     /// [`Error::Sqlite`](crate::Error::Sqlite), e.g. when a transaction is already open.
     pub fn unchecked_transaction(&self) -> Result<Transaction<'_>> {
-        Ok(Transaction {
-            guard: Guard::begin(self, "BEGIN DEFERRED")?,
-        })
+        Transaction::new_unchecked(self, TransactionBehavior::Deferred)
     }
 
     /// Begins a savepoint with the given name (quoted, so any text is a valid name).
@@ -263,6 +254,42 @@ impl Connection {
     /// [`Error::Sqlite`](crate::Error::Sqlite).
     pub fn savepoint(&mut self) -> Result<Savepoint<'_>> {
         Savepoint::begin(self, "lite3_sp0".to_owned(), 0)
+    }
+}
+
+impl<'conn> Transaction<'conn> {
+    /// Begins a transaction on `conn` (rusqlite's constructor; the same as
+    /// [`Connection::transaction_with_behavior`]).
+    ///
+    /// ```
+    /// use lite3::{Connection, Transaction, TransactionBehavior};
+    /// let mut conn = Connection::open_in_memory()?;
+    /// let tx = Transaction::new(&mut conn, TransactionBehavior::Immediate)?;
+    /// tx.commit()?;
+    /// # Ok::<(), lite3::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// As [`Connection::transaction_with_behavior`].
+    pub fn new(conn: &'conn mut Connection, behavior: TransactionBehavior) -> Result<Self> {
+        Self::new_unchecked(conn, behavior)
+    }
+
+    /// Begins a transaction on a shared `conn`, as [`Connection::unchecked_transaction`] does
+    /// but with any behaviour (rusqlite's constructor).
+    ///
+    /// # Errors
+    /// As [`Connection::transaction_with_behavior`]; a transaction already open is SQLite's
+    /// error ("cannot start a transaction within a transaction").
+    pub fn new_unchecked(conn: &'conn Connection, behavior: TransactionBehavior) -> Result<Self> {
+        let begin = match behavior {
+            TransactionBehavior::Deferred => "BEGIN DEFERRED",
+            TransactionBehavior::Immediate => "BEGIN IMMEDIATE",
+            TransactionBehavior::Exclusive => "BEGIN EXCLUSIVE",
+        };
+        Ok(Transaction {
+            guard: Guard::begin(conn, begin)?,
+        })
     }
 }
 

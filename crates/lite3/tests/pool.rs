@@ -419,11 +419,21 @@ fn a_panicking_on_open_resumes_in_the_checkout_and_keeps_the_slot() {
 
 #[test]
 fn a_profiler_panicking_during_checkin_rollback_keeps_the_slot() {
-    let (_dir, pool) = pool_with_table("pool-cleanup-panic");
+    // Installed by on_open, so it is the connection's configuration and the checkin cleans the
+    // connection (a borrower's own profiler would get the connection replaced without a
+    // rollback statement for it to see).
+    let dir = TempDir::new("pool-cleanup-panic");
+    let pool = Pool::builder(dir.db())
+        .readers(1)
+        .on_open(|conn| conn.profile(Some(common::profiler_panicking_on_rollback())))
+        .build()
+        .unwrap();
+    pool.write()
+        .unwrap()
+        .execute_batch("CREATE TABLE t(x)")
+        .unwrap();
     let payload = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         let conn = pool.write().unwrap();
-        conn.profile(Some(common::profiler_panicking_on_rollback()))
-            .unwrap();
         conn.execute_batch("BEGIN; INSERT INTO t VALUES (1);")
             .unwrap();
     }))
@@ -536,4 +546,63 @@ fn a_transaction_behavior_set_by_one_borrower_is_gone_for_the_next() {
         TransactionState::None,
         "the next borrower's transaction() is DEFERRED again"
     );
+}
+
+#[test]
+fn hooks_and_functions_set_by_a_borrower_never_reach_the_next_one() {
+    use std::sync::atomic::AtomicUsize;
+    let dir = TempDir::new("pool-hooks");
+    let on_open_calls = Arc::new(AtomicUsize::new(0));
+    let counter = Arc::clone(&on_open_calls);
+    let pool = Pool::builder(dir.db())
+        .readers(1)
+        .on_open(move |conn| {
+            counter.fetch_add(1, Ordering::Relaxed);
+            conn.create_scalar_function("configured", 0, Default::default(), |_| Ok(7))
+        })
+        .build()
+        .unwrap();
+    pool.write()
+        .unwrap()
+        .execute_batch("CREATE TABLE t(x)")
+        .unwrap();
+    let opened = on_open_calls.load(Ordering::Relaxed);
+    let vetoes = Arc::new(AtomicUsize::new(0));
+    {
+        let mut conn = pool.write().unwrap();
+        let seen = Arc::clone(&vetoes);
+        conn.commit_hook(Some(move || {
+            seen.fetch_add(1, Ordering::Relaxed);
+            true
+        }))
+        .unwrap();
+        conn.create_scalar_function("borrowed", 0, Default::default(), |_| Ok(1))
+            .unwrap();
+        assert!(
+            conn.execute("INSERT INTO t VALUES (1)", ()).is_err(),
+            "vetoed"
+        );
+    }
+    let conn = pool.write().unwrap();
+    conn.execute("INSERT INTO t VALUES (2)", ()).unwrap();
+    assert_eq!(
+        vetoes.load(Ordering::Relaxed),
+        1,
+        "the hook went with its borrower"
+    );
+    assert!(
+        conn.query_row("SELECT borrowed()", (), |r| r.get::<_, i64>(0))
+            .is_err(),
+        "so did the function"
+    );
+    let configured: i64 = conn
+        .query_row("SELECT configured()", (), |r| r.get(0))
+        .unwrap();
+    assert_eq!(configured, 7, "on_open's function is there");
+    assert_eq!(
+        on_open_calls.load(Ordering::Relaxed),
+        opened + 1,
+        "a fresh connection replaced the changed one"
+    );
+    assert_eq!(pool.metrics().replaced, 1);
 }

@@ -17,6 +17,10 @@ use std::sync::atomic::Ordering;
 /// - a connection that reported an I/O error, corruption or misuse, or whose cleanup failed or
 ///   panicked (a user callback panicking during the rollback), is closed and replaced by a
 ///   fresh one; the slot is always given back, and such a panic then resumes in the dropper;
+/// - a connection whose borrower set, replaced or removed a hook, handler, profiler or SQL
+///   function is closed and replaced by a fresh one (which runs `on_open`), so a borrower's
+///   closures never reach the next borrower and `on_open`'s are never missing; the transaction
+///   behaviour set by `set_transaction_behavior` goes back to `Deferred`;
 /// - a different connection put in its place (`std::mem::swap` through `DerefMut`) is closed,
 ///   never pooled, and counted as replaced.
 ///
@@ -106,6 +110,12 @@ impl Drop for PooledConnection<'_> {
 fn clean(conn: Connection) -> Option<Connection> {
     conn.raw().retire_interrupt_handles();
     if conn.raw().failed_fatally() || conn.raw().inherited_by_fork() {
+        return None;
+    }
+    // A borrower set, replaced or removed a hook, handler, profiler or function: the next
+    // borrower must not inherit it, and on_open's must not be missing. A fresh connection
+    // (which runs on_open) takes this one's place.
+    if conn.callbacks.take_changed() {
         return None;
     }
     conn.raw().forget_guards();

@@ -318,6 +318,9 @@ impl Shared {
     fn prepare(&self, conn: Connection) -> Result<Connection> {
         conn.busy_timeout(self.busy_timeout)?;
         self.on_open.run(&conn)?;
+        // What on_open installed is the connection's configuration; only a borrower's changes
+        // count at checkin.
+        conn.callbacks.take_changed();
         Ok(conn)
     }
 }

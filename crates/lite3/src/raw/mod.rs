@@ -13,6 +13,7 @@ pub(crate) mod error;
 pub(crate) mod fault;
 mod fork;
 pub(crate) mod function;
+pub(crate) mod hooks;
 pub(crate) mod lossy_names;
 mod panic;
 mod sqlite_thread;
@@ -22,6 +23,7 @@ mod value;
 
 pub(crate) use connection::{InterruptTarget, RawConnection};
 pub(crate) use fork::current as process_generation;
+pub(crate) use panic::in_callback;
 pub(crate) use sqlite_thread::{
     become_the_worker_thread, library_is_single_threaded, on_the_worker_thread,
 };

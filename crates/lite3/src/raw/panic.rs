@@ -13,10 +13,36 @@ thread_local! {
     /// Whether PARKED_PANIC holds a payload: a flag without a destructor is the cheapest
     /// thread-local to read on the hot paths that check it after every statement.
     static HAS_PARKED_PANIC: Cell<bool> = const { Cell::new(false) };
+    /// How many user callbacks are running on this thread (nested: a callback's statement can
+    /// run another's). While it is not 0, a closure replaced by a setter may be the one running.
+    static CALLBACK_DEPTH: Cell<u32> = const { Cell::new(0) };
 }
 
-/// Runs `f`; on panic parks the payload and returns `None`.
+/// Whether a user callback is running on this thread: a closure replaced now must not be freed
+/// yet, since it may be on the stack (see `crate::callbacks`).
+pub(crate) fn in_callback() -> bool {
+    CALLBACK_DEPTH.with(Cell::get) > 0
+}
+
+/// Counts one running callback for as long as it lives, unwinding included.
+struct Running;
+
+impl Running {
+    fn enter() -> Self {
+        CALLBACK_DEPTH.with(|depth| depth.set(depth.get() + 1));
+        Running
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        CALLBACK_DEPTH.with(|depth| depth.set(depth.get().saturating_sub(1)));
+    }
+}
+
+/// Runs `f`, a user callback called by SQLite; on panic parks the payload and returns `None`.
 pub(crate) fn catch<R>(f: impl FnOnce() -> R) -> Option<R> {
+    let _running = Running::enter();
     // AssertUnwindSafe: the panic is re-raised to the caller, who sees the closure's state exactly
     // as a direct call that panicked would have left it.
     match panic::catch_unwind(AssertUnwindSafe(f)) {
