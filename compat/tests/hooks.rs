@@ -1,0 +1,70 @@
+//! Hooks written the rusqlite way: an audit log from the update hook, a commit veto, a
+//! rollback counter, a progress budget.
+
+use rusqlite::hooks::Action;
+use rusqlite::{Connection, ErrorCode, Result};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+
+#[test]
+fn audit_log_veto_and_budget() -> Result<()> {
+    let mut db = Connection::open_in_memory()?;
+    db.execute_batch("CREATE TABLE account(id INTEGER PRIMARY KEY, balance INTEGER NOT NULL)")?;
+
+    let log = Arc::new(Mutex::new(Vec::new()));
+    let sink = Arc::clone(&log);
+    db.update_hook(Some(
+        move |action: Action, db: &str, table: &str, rowid: i64| {
+            sink.lock()
+                .unwrap()
+                .push(format!("{action:?} {db}.{table} {rowid}"));
+        },
+    ))?;
+    db.execute("INSERT INTO account(balance) VALUES (?1)", [100])?;
+    db.execute("UPDATE account SET balance = balance - 30 WHERE id = 1", [])?;
+    assert_eq!(
+        *log.lock().unwrap(),
+        [
+            "SQLITE_INSERT main.account 1",
+            "SQLITE_UPDATE main.account 1"
+        ]
+    );
+
+    // A veto turns the commit into a rollback, which the rollback hook sees.
+    let rollbacks = Arc::new(AtomicUsize::new(0));
+    let counted = Arc::clone(&rollbacks);
+    db.rollback_hook(Some(move || {
+        counted.fetch_add(1, Ordering::Relaxed);
+    }))?;
+    db.commit_hook(Some(|| true))?;
+    let vetoed = db.execute("UPDATE account SET balance = -1", []);
+    assert_eq!(
+        vetoed.unwrap_err().sqlite_error_code(),
+        Some(ErrorCode::ConstraintViolation)
+    );
+    assert_eq!(rollbacks.load(Ordering::Relaxed), 1);
+    db.commit_hook(None::<fn() -> bool>)?;
+    let balance: i64 = db.query_row("SELECT balance FROM account", [], |r| r.get(0))?;
+    assert_eq!(balance, 70);
+
+    // A runaway query stops when its budget runs out.
+    let mut budget = 50;
+    db.progress_handler(
+        1000,
+        Some(move || {
+            budget -= 1;
+            budget < 0
+        }),
+    )?;
+    let runaway = db.query_row(
+        "WITH RECURSIVE c(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM c) SELECT max(n) FROM c",
+        [],
+        |r| r.get::<_, i64>(0),
+    );
+    assert_eq!(
+        runaway.unwrap_err().sqlite_error_code(),
+        Some(ErrorCode::OperationInterrupted)
+    );
+    db.progress_handler(0, None::<fn() -> bool>)?;
+    Ok(())
+}
