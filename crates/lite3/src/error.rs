@@ -236,6 +236,17 @@ pub enum Error {
     /// No attached database has this index ([`Connection::db_name`](crate::Connection::db_name)).
     #[error("no attached database has index {0}")]
     InvalidDatabaseIndex(usize),
+    /// A hook (commit, rollback, update, progress, busy) used its own connection while SQLite was
+    /// running it, which SQLite forbids: nothing ran. Do the work after the statement that
+    /// triggered the hook has returned (other connections may be used inside a hook).
+    #[error(
+        "the {hook} hook used its own connection while SQLite was running it, which SQLite \
+         forbids; nothing ran (defer the work until the statement has returned)"
+    )]
+    HookReentry {
+        /// Which hook.
+        hook: &'static str,
+    },
     /// A [`ToSql`](crate::ToSql) conversion failed: the value has no SQLite form (rusqlite's
     /// variant, same name, for custom `ToSql` impls that return it).
     ///

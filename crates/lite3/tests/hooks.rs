@@ -225,3 +225,45 @@ fn a_callback_that_replaces_itself_through_a_thread_local_is_safe() {
         assert_eq!(drops.load(Ordering::Relaxed), 1);
     });
 }
+
+thread_local! {
+    static HOOKED: std::cell::RefCell<Option<Connection>> = const { std::cell::RefCell::new(None) };
+}
+
+#[test]
+fn a_hook_using_its_own_connection_is_refused_and_another_connection_works() {
+    let _turn = sqlite_turn();
+    let mut conn = Connection::open_in_memory().unwrap();
+    conn.execute_batch("CREATE TABLE t(x)").unwrap();
+    let seen = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let log = Arc::clone(&seen);
+    conn.commit_hook(Some(move || {
+        HOOKED.with(|hooked| {
+            let hooked = hooked.borrow();
+            let own = hooked.as_ref().unwrap();
+            let refused = own.execute("INSERT INTO t VALUES (99)", ()).unwrap_err();
+            log.lock().unwrap().push(refused.to_string());
+            assert!(matches!(refused, lite3::Error::HookReentry { hook: "commit" }));
+            // Field reads are harmless and still answer.
+            assert_eq!(own.last_insert_rowid(), 1);
+            // Another connection is fine, even inside the hook.
+            let other = Connection::open_in_memory().unwrap();
+            let n: i64 = other.query_row("SELECT 6 * 7", (), |r| r.get(0)).unwrap();
+            assert_eq!(n, 42);
+        });
+        false
+    }))
+    .unwrap();
+    HOOKED.with(|hooked| *hooked.borrow_mut() = Some(conn));
+    HOOKED.with(|hooked| {
+        let hooked = hooked.borrow();
+        let conn = hooked.as_ref().unwrap();
+        conn.execute("INSERT INTO t VALUES (1)", ()).unwrap();
+        // Outside the hook the connection works again, and only the outer insert happened.
+        assert_eq!(count(conn), 1);
+    });
+    let messages = seen.lock().unwrap();
+    assert_eq!(messages.len(), 1);
+    assert!(messages[0].contains("commit hook used its own connection"), "{}", messages[0]);
+    HOOKED.with(|hooked| hooked.borrow_mut().take());
+}

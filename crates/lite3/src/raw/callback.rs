@@ -62,24 +62,22 @@ pub(crate) fn set_busy_handler<F>(
 where
     F: FnMut(u32) -> bool + Send + 'static,
 {
-    let owner = handler.map(BoxedCallback::new);
-    let (callback, data): (Option<unsafe extern "C" fn(*mut c_void, c_int) -> c_int>, _) =
-        match &owner {
-            Some(owner) => (Some(busy::<F>), owner.as_ptr()),
-            None => (None, std::ptr::null_mut()),
-        };
-    // SAFETY: the connection is open; `data` is the Box<F> owned by `owner`, which the caller
-    // keeps alive while it is registered.
+    let callback = handler
+        .as_ref()
+        .map(|_| busy::<F> as unsafe extern "C" fn(*mut c_void, c_int) -> c_int);
+    let (owner, data) = super::hooks::boxed(conn, "busy", handler);
+    // SAFETY: the connection is open; `data` is the Box<Hooked<F>> owned by `owner`, which the
+    // caller keeps alive while it is registered.
     conn.call(|db| unsafe { ffi::sqlite3_busy_handler(db, callback, data) })?;
     Ok(owner)
 }
 
 unsafe extern "C" fn busy<F: FnMut(u32) -> bool>(data: *mut c_void, count: c_int) -> c_int {
-    // SAFETY: `data` is the live Box<F> registered in `set_busy_handler`; SQLite calls the handler
-    // from the one thread using the connection, never re-entrantly, so this &mut is unique.
-    let f = unsafe { &mut *data.cast::<F>() };
+    // SAFETY: `data` is the live Box<Hooked<F>> registered in `set_busy_handler`.
+    let verdict =
+        unsafe { super::hooks::Hooked::<F>::run(data, |f| f(u32::try_from(count).unwrap_or(0))) };
     // A panic stops the waiting (0): the statement fails with SQLITE_BUSY and the panic resumes.
-    catch(|| f(u32::try_from(count).unwrap_or(0))).map_or(0, c_int::from)
+    verdict.map_or(0, c_int::from)
 }
 
 /// Installs `profile` as the connection's statement profiler (`SQLITE_TRACE_PROFILE`) and returns

@@ -103,8 +103,16 @@ impl RawConnection {
     #[inline(never)]
     fn refusal(&self) -> Option<Error> {
         let door = self.door();
-        if door.generation != fork::refresh() {
+        let generation = fork::refresh();
+        let hook = hook_scope::running_on(self.as_ptr());
+        if hook_scope::any_running() {
+            // Keep every call on this thread on this slow path while a hook runs.
+            fork::forget_seen();
+        }
+        if door.generation != generation {
             Some(Error::Forked)
+        } else if let Some(hook) = hook {
+            Some(Error::HookReentry { hook })
         } else if self.refused_by_single_threaded_sqlite() {
             Some(Error::SingleThreaded)
         } else if door.rolled_back.get() {
@@ -234,5 +242,58 @@ impl RawConnection {
     /// even be closed (closing may roll back or checkpoint the parent's files); it is leaked.
     pub(crate) fn inherited_by_fork(&self) -> bool {
         self.door().generation != fork::current()
+    }
+}
+
+/// Hooks SQLite forbids to touch their own connection ("must not do anything that will modify
+/// the database connection that invoked the callback", which includes preparing or stepping
+/// any statement): while one runs, a call into its connection is refused with
+/// [`Error::HookReentry`] instead of being undefined behaviour in SQLite. Other connections stay
+/// usable. The running hook's connection is kept in a thread-local (hooks run on the thread of
+/// the call that triggered them), and this thread's fork generation is forgotten meanwhile, so
+/// every door on the thread takes its slow path, [`RawConnection::refusal`], where the check is.
+pub(crate) mod hook_scope {
+    use super::fork;
+    use crate::ffi;
+    use std::cell::Cell;
+
+    thread_local! {
+        static RUNNING: Cell<Option<(*mut ffi::sqlite3, &'static str)>> = const { Cell::new(None) };
+    }
+
+    /// Marks the hook `name` of connection `db` as running until dropped (nesting restores the
+    /// outer one: a hook may use another connection, whose own hooks then run inside it).
+    pub(crate) struct HookScope {
+        outer: Option<(*mut ffi::sqlite3, &'static str)>,
+    }
+
+    impl HookScope {
+        pub(crate) fn enter(db: *mut ffi::sqlite3, name: &'static str) -> Self {
+            let outer = RUNNING.with(|running| running.replace(Some((db, name))));
+            fork::forget_seen();
+            HookScope { outer }
+        }
+    }
+
+    impl Drop for HookScope {
+        fn drop(&mut self) {
+            RUNNING.with(|running| running.set(self.outer));
+            // The next door call takes the slow path once more and learns the generation anew.
+            fork::forget_seen();
+        }
+    }
+
+    /// The name of the hook of `db` running on this thread, if one is.
+    pub(crate) fn running_on(db: *mut ffi::sqlite3) -> Option<&'static str> {
+        RUNNING.with(|running| {
+            running
+                .get()
+                .filter(|(hooked, _)| *hooked == db)
+                .map(|(_, name)| name)
+        })
+    }
+
+    pub(crate) fn any_running() -> bool {
+        RUNNING.with(|running| running.get().is_some())
     }
 }

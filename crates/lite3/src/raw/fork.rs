@@ -57,6 +57,11 @@ pub(crate) fn seen() -> u32 {
 
 /// The generation of the running process, read from the counter itself; also updates this
 /// thread's copy.
+/// Makes this thread's next door check take the slow path (see `door::hook_scope`).
+pub(crate) fn forget_seen() {
+    SEEN.with(|seen| seen.set(UNSEEN));
+}
+
 #[cold]
 pub(crate) fn refresh() -> u32 {
     let generation = GENERATION.load(Relaxed);

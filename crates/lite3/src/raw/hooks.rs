@@ -5,13 +5,49 @@
 
 use super::RawConnection;
 use super::callback::BoxedCallback;
+use super::door::hook_scope::HookScope;
 use super::panic::catch;
 use crate::{Result, ffi};
 use std::ffi::{c_char, c_int, c_void};
 
-/// Boxes `hook`, or nothing: the owner and the pointer SQLite gets.
-fn boxed<F: Send + 'static>(hook: Option<F>) -> (Option<BoxedCallback>, *mut c_void) {
-    let owner = hook.map(BoxedCallback::new);
+/// A hook's closure with the connection it belongs to, so that while it runs a call back into
+/// that connection is refused (see `door::hook_scope`).
+pub(crate) struct Hooked<F> {
+    db: *mut ffi::sqlite3,
+    name: &'static str,
+    f: F,
+}
+
+// SAFETY: `db` is only compared, never dereferenced; `F` is Send.
+unsafe impl<F: Send> Send for Hooked<F> {}
+
+impl<F> Hooked<F> {
+    /// Runs the closure under [`catch`] with its connection closed to re-entry.
+    ///
+    /// # Safety
+    /// `data` is the live `Box<Hooked<F>>` of a registration, called by SQLite on the thread
+    /// using the connection and never re-entrantly (re-entry is what the scope refuses).
+    pub(crate) unsafe fn run<R>(data: *mut c_void, call: impl FnOnce(&mut F) -> R) -> Option<R> {
+        // SAFETY: guaranteed by the caller; the &mut is unique for this call.
+        let hooked = unsafe { &mut *data.cast::<Hooked<F>>() };
+        let _scope = HookScope::enter(hooked.db, hooked.name);
+        catch(|| call(&mut hooked.f))
+    }
+}
+
+/// Boxes `hook` for `conn` as the hook `name`, or nothing: the owner and the pointer SQLite gets.
+pub(crate) fn boxed<F: Send + 'static>(
+    conn: &RawConnection,
+    name: &'static str,
+    hook: Option<F>,
+) -> (Option<BoxedCallback>, *mut c_void) {
+    let owner = hook.map(|f| {
+        BoxedCallback::new(Hooked {
+            db: conn.as_ptr(),
+            name,
+            f,
+        })
+    });
     let data = owner
         .as_ref()
         .map_or(std::ptr::null_mut(), BoxedCallback::as_ptr);
@@ -38,9 +74,9 @@ where
     let callback = hook
         .as_ref()
         .map(|_| commit::<F> as unsafe extern "C" fn(*mut c_void) -> c_int);
-    let (owner, data) = boxed(hook);
+    let (owner, data) = boxed(conn, "commit", hook);
     install(conn, |db| {
-        // SAFETY: the connection is open; `data` is the Box<F> owned by `owner`, which the
+        // SAFETY: the connection is open; `data` is the Box<Hooked<F>> owned by `owner`, which the
         // connection keeps while it is registered. The previous pointer SQLite returns is the
         // previous owner's, which the connection still holds.
         unsafe { ffi::sqlite3_commit_hook(db, callback, data) };
@@ -49,11 +85,10 @@ where
 }
 
 unsafe extern "C" fn commit<F: FnMut() -> bool>(data: *mut c_void) -> c_int {
-    // SAFETY: `data` is the live Box<F> registered in `set_commit_hook`; SQLite calls hooks on the
-    // thread using the connection, one at a time, so this &mut is unique.
-    let f = unsafe { &mut *data.cast::<F>() };
+    // SAFETY: `data` is the live Box<Hooked<F>> registered in `set_commit_hook`.
+    let verdict = unsafe { Hooked::<F>::run(data, |f| f()) };
     // None (a panic) rolls back, like true.
-    c_int::from(catch(f).unwrap_or(true))
+    c_int::from(verdict.unwrap_or(true))
 }
 
 /// `sqlite3_rollback_hook`.
@@ -67,18 +102,17 @@ where
     let callback = hook
         .as_ref()
         .map(|_| rollback::<F> as unsafe extern "C" fn(*mut c_void));
-    let (owner, data) = boxed(hook);
+    let (owner, data) = boxed(conn, "rollback", hook);
     install(conn, |db| {
-        // SAFETY: as for `set_commit_hook`.
+        // SAFETY: as for `set_commit_hook`: `data` is the Box<Hooked<F>> the connection keeps.
         unsafe { ffi::sqlite3_rollback_hook(db, callback, data) };
     })?;
     Ok(owner)
 }
 
 unsafe extern "C" fn rollback<F: FnMut()>(data: *mut c_void) {
-    // SAFETY: as in `commit`.
-    let f = unsafe { &mut *data.cast::<F>() };
-    let _ = catch(f);
+    // SAFETY: `data` is the live Box<Hooked<F>> registered in `set_rollback_hook`.
+    let _ = unsafe { Hooked::<F>::run(data, |f| f()) };
 }
 
 /// `sqlite3_update_hook`: the closure gets the operation code, database, table and rowid.
@@ -91,9 +125,9 @@ where
 {
     type Update = unsafe extern "C" fn(*mut c_void, c_int, *const c_char, *const c_char, i64);
     let callback = hook.as_ref().map(|_| update::<F> as Update);
-    let (owner, data) = boxed(hook);
+    let (owner, data) = boxed(conn, "update", hook);
     install(conn, |db| {
-        // SAFETY: as for `set_commit_hook`.
+        // SAFETY: as for `set_commit_hook`: `data` is the Box<Hooked<F>> the connection keeps.
         unsafe { ffi::sqlite3_update_hook(db, callback, data) };
     })?;
     Ok(owner)
@@ -106,15 +140,15 @@ unsafe extern "C" fn update<F: FnMut(c_int, &str, &str, i64)>(
     table: *const c_char,
     rowid: i64,
 ) {
-    // SAFETY: as in `commit`; the names are NUL-terminated strings valid for this call.
-    let (f, db_name, table) = unsafe {
+    // SAFETY: the names are NUL-terminated strings valid for this call.
+    let (db_name, table) = unsafe {
         (
-            &mut *data.cast::<F>(),
             super::optional_str(db_name).unwrap_or(""),
             super::optional_str(table).unwrap_or(""),
         )
     };
-    let _ = catch(|| f(op, db_name, table, rowid));
+    // SAFETY: `data` is the live Box<Hooked<F>> registered in `set_update_hook`.
+    let _ = unsafe { Hooked::<F>::run(data, |f| f(op, db_name, table, rowid)) };
 }
 
 /// `sqlite3_progress_handler`: the closure runs about every `ops` virtual-machine instructions
@@ -132,16 +166,16 @@ where
     let callback = handler
         .as_ref()
         .map(|_| progress::<F> as unsafe extern "C" fn(*mut c_void) -> c_int);
-    let (owner, data) = boxed(handler);
+    let (owner, data) = boxed(conn, "progress", handler);
     install(conn, |db| {
-        // SAFETY: as for `set_commit_hook`.
+        // SAFETY: as for `set_commit_hook`: `data` is the Box<Hooked<F>> the connection keeps.
         unsafe { ffi::sqlite3_progress_handler(db, ops, callback, data) };
     })?;
     Ok(owner)
 }
 
 unsafe extern "C" fn progress<F: FnMut() -> bool>(data: *mut c_void) -> c_int {
-    // SAFETY: as in `commit`.
-    let f = unsafe { &mut *data.cast::<F>() };
-    c_int::from(catch(f).unwrap_or(true))
+    // SAFETY: `data` is the live Box<Hooked<F>> registered in `set_progress_handler`.
+    let verdict = unsafe { Hooked::<F>::run(data, |f| f()) };
+    c_int::from(verdict.unwrap_or(true))
 }
