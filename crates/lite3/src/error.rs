@@ -233,6 +233,9 @@ pub enum Error {
     /// A user callback (e.g. a scalar function) returned an error.
     #[error("user function failed: {0}")]
     UserFunction(#[source] Box<dyn std::error::Error + Send + Sync + 'static>),
+    /// [`Context::get_aux`](crate::Context::get_aux) asked for another type than was set.
+    #[error("the function's auxiliary data has another type than the one asked for")]
+    GetAuxWrongType,
     /// No attached database has this index ([`Connection::db_name`](crate::Connection::db_name)).
     #[error("no attached database has index {0}")]
     InvalidDatabaseIndex(usize),

@@ -89,7 +89,7 @@ mod callbacks;
 mod connection;
 mod connection_info;
 mod error;
-mod functions;
+pub mod functions;
 pub mod hooks;
 mod interrupt;
 mod limits;

@@ -191,7 +191,7 @@ fn function_closures_are_freed_when_replaced_removed_or_closed() {
     let conn = Connection::open_in_memory().unwrap();
     let make = |value: i64| {
         let tracked = Tracked::new(&live);
-        move |_: &lite3::Context<'_>| {
+        move |_: &mut lite3::Context<'_>| {
             let _keep = &tracked;
             Ok(value)
         }

@@ -395,23 +395,63 @@ fn panic_in_a_user_function_resumes_in_the_caller_after_sqlite_unwinds() {
     );
 }
 
+#[derive(Debug)]
+struct NoCanDo;
+
+impl std::fmt::Display for NoCanDo {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("no can do")
+    }
+}
+
+impl std::error::Error for NoCanDo {}
+
 #[test]
-fn user_function_errors_become_statement_errors() {
+fn user_function_errors_reach_the_caller_as_they_were_returned() {
     let _sqlite = common::sqlite_turn();
     let conn = conn_with_table();
     conn.create_scalar_function(
         "fails",
         0,
         FunctionFlags::empty(),
-        |_| -> lite3::Result<i64> { Err(Error::UserFunction("no can do".into())) },
+        |_| -> lite3::Result<i64> { Err(Error::UserFunction(Box::new(NoCanDo))) },
     )
     .unwrap();
     let err = conn
         .query_row("SELECT fails()", (), |r| r.get::<_, i64>(0))
         .unwrap_err();
-    assert_eq!(err.sqlite_code(), Some(ErrorCode::Error));
     assert_eq!(err.to_string(), "user function failed: no can do");
+    let Error::UserFunction(source) = &err else {
+        panic!("{err:?}")
+    };
+    assert!(
+        source.downcast_ref::<NoCanDo>().is_some(),
+        "the user's own type"
+    );
+    // A conversion error inside the function is lite3's, naming the argument.
+    conn.create_scalar_function("wants_int", 1, FunctionFlags::empty(), |ctx| {
+        ctx.get::<i64>(0)
+    })
+    .unwrap();
+    let err = conn
+        .query_row("SELECT wants_int('x')", (), |r| r.get::<_, i64>(0))
+        .unwrap_err();
+    assert!(
+        matches!(err, Error::InvalidType { column: 0, .. }),
+        "{err:?}"
+    );
+    // Through execute and a statement's rows as well.
+    let err = conn
+        .execute("INSERT INTO t(a) VALUES (fails())", ())
+        .unwrap_err();
+    assert!(matches!(err, Error::UserFunction(_)));
     assert_usable(&conn);
+    assert!(
+        conn.execute("SELECT 1 FROM nowhere", ())
+            .unwrap_err()
+            .sqlite_code()
+            == Some(ErrorCode::Error)
+    );
 }
 
 #[test]

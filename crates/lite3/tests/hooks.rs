@@ -243,7 +243,10 @@ fn a_hook_using_its_own_connection_is_refused_and_another_connection_works() {
             let own = hooked.as_ref().unwrap();
             let refused = own.execute("INSERT INTO t VALUES (99)", ()).unwrap_err();
             log.lock().unwrap().push(refused.to_string());
-            assert!(matches!(refused, lite3::Error::HookReentry { hook: "commit" }));
+            assert!(matches!(
+                refused,
+                lite3::Error::HookReentry { hook: "commit" }
+            ));
             // Field reads are harmless and still answer.
             assert_eq!(own.last_insert_rowid(), 1);
             // Another connection is fine, even inside the hook.
@@ -264,6 +267,10 @@ fn a_hook_using_its_own_connection_is_refused_and_another_connection_works() {
     });
     let messages = seen.lock().unwrap();
     assert_eq!(messages.len(), 1);
-    assert!(messages[0].contains("commit hook used its own connection"), "{}", messages[0]);
+    assert!(
+        messages[0].contains("commit hook used its own connection"),
+        "{}",
+        messages[0]
+    );
     HOOKED.with(|hooked| hooked.borrow_mut().take());
 }

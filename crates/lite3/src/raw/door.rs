@@ -146,7 +146,22 @@ impl RawConnection {
     // optimiser knows the result is no `Ok` and keeps the success path's values in registers.
     #[inline]
     pub(crate) fn error(&self, rc: c_int) -> Error {
-        Error::Sqlite(self.failure(rc, None))
+        self.failed(rc, None)
+    }
+
+    /// The error for a call that failed with `rc` (see [`failure`](Self::failure)): the error a
+    /// user function returned, when one made the call fail, else SQLite's.
+    #[cold]
+    #[inline(never)]
+    pub(crate) fn failed(
+        &self,
+        rc: c_int,
+        failed_statement: Option<*mut ffi::sqlite3_stmt>,
+    ) -> Error {
+        // Taken first: when a parked panic resumes in `failure`, the error goes with it.
+        let user = panic::take_parked_error(self.as_ptr());
+        let sqlite = self.failure(rc, failed_statement);
+        user.unwrap_or(Error::Sqlite(sqlite))
     }
 
     /// Coming out of a call that failed with `rc`: reads SQLite's error first (nothing else has

@@ -22,6 +22,7 @@ use std::marker::PhantomData;
 /// # Ok::<(), lite3::Error>(())
 /// ```
 pub struct Context<'a> {
+    ctx: *mut ffi::sqlite3_context,
     args: &'a [*mut ffi::sqlite3_value],
     _not_send: PhantomData<*mut ()>,
 }
@@ -94,6 +95,185 @@ impl Context<'_> {
     }
 }
 
+impl<'a> Context<'a> {
+    /// The context of one call: `ctx` and its `argc` arguments at `argv`.
+    ///
+    /// # Safety
+    /// `ctx` is live and `argv` holds `argc` values valid for `'a`, the length of the call.
+    pub(crate) unsafe fn new(
+        ctx: *mut ffi::sqlite3_context,
+        argc: c_int,
+        argv: *mut *mut ffi::sqlite3_value,
+    ) -> Self {
+        let args = if argc <= 0 || argv.is_null() {
+            &[][..]
+        } else {
+            // SAFETY: guaranteed by the caller.
+            unsafe { std::slice::from_raw_parts(argv, argc as usize) }
+        };
+        Context {
+            ctx,
+            args,
+            _not_send: PhantomData,
+        }
+    }
+
+    /// Argument `i` as SQLite holds it, panicking if there is no such argument or SQLite is
+    /// out of memory (rusqlite's `get_raw`; [`get_ref`](Self::get_ref) returns the error).
+    ///
+    /// ```
+    /// use lite3::ValueRef;
+    /// let conn = lite3::Connection::open_in_memory()?;
+    /// conn.create_scalar_function("is_blob", 1, Default::default(), |ctx| {
+    ///     Ok(matches!(ctx.get_raw(0), ValueRef::Blob(_)))
+    /// })?;
+    /// assert!(conn.query_row("SELECT is_blob(x'00')", (), |r| r.get::<_, bool>(0))?);
+    /// # Ok::<(), lite3::Error>(())
+    /// ```
+    ///
+    /// # Panics
+    /// When `i` is out of range, or a TEXT or BLOB cannot be read for lack of memory.
+    #[track_caller]
+    #[must_use]
+    pub fn get_raw(&self, i: usize) -> ValueRef<'_> {
+        self.get_ref(i)
+            .unwrap_or_else(|e| panic!("Context::get_raw: {e}"))
+    }
+}
+
+/// What SQLite keeps as auxiliary data: a shared value of any type.
+type Aux = std::sync::Arc<dyn std::any::Any + Send + Sync>;
+
+impl Context<'_> {
+    /// The subtype of argument `i` (0 when it has none or there is no such argument); needs
+    /// [`FunctionFlags::SUBTYPE`](crate::FunctionFlags::SUBTYPE).
+    #[must_use]
+    pub fn get_subtype(&self, i: usize) -> std::ffi::c_uint {
+        // SAFETY: the argument is a protected value valid for this call.
+        self.args
+            .get(i)
+            .map_or(0, |&value| unsafe { ffi::sqlite3_value_subtype(value) })
+    }
+
+    /// Sets the auxiliary data of argument `arg` (typically a compiled form of a constant
+    /// argument, such as a regex) and returns it shared. SQLite keeps it while the argument
+    /// stays the same and drops it when it may not.
+    ///
+    /// # Errors
+    /// [`Error::InvalidColumn`] when there is no such argument.
+    pub fn set_aux<T: Send + Sync + 'static>(
+        &self,
+        arg: c_int,
+        value: T,
+    ) -> Result<std::sync::Arc<T>> {
+        let index = usize::try_from(arg).ok().filter(|&i| i < self.args.len());
+        if index.is_none() {
+            return Err(Error::InvalidColumn(format!("argument {arg}")));
+        }
+        let shared = std::sync::Arc::new(value);
+        let boxed: Box<Aux> = Box::new(shared.clone());
+        // SAFETY: `ctx` is live; SQLite owns the box from here and frees it with `free_aux`
+        // (at once, if it cannot keep it).
+        unsafe {
+            ffi::sqlite3_set_auxdata(self.ctx, arg, Box::into_raw(boxed).cast(), Some(free_aux));
+        }
+        Ok(shared)
+    }
+
+    /// The auxiliary data of argument `arg`, if SQLite still has it.
+    ///
+    /// # Errors
+    /// [`Error::GetAuxWrongType`] when it was set with another type.
+    pub fn get_aux<T: Send + Sync + 'static>(
+        &self,
+        arg: c_int,
+    ) -> Result<Option<std::sync::Arc<T>>> {
+        // SAFETY: `ctx` is live; the pointer is null or a Box<Aux> set by `set_aux`.
+        let aux = unsafe {
+            ffi::sqlite3_get_auxdata(self.ctx, arg)
+                .cast::<Aux>()
+                .as_ref()
+        };
+        match aux {
+            None => Ok(None),
+            Some(aux) => aux
+                .clone()
+                .downcast::<T>()
+                .map(Some)
+                .map_err(|_| Error::GetAuxWrongType),
+        }
+    }
+
+    /// The auxiliary data of argument `arg`, made by `make` from the argument when SQLite has
+    /// none (rusqlite's `get_or_create_aux`).
+    ///
+    /// ```
+    /// use lite3::{Connection, FunctionFlags};
+    ///
+    /// let conn = Connection::open_in_memory()?;
+    /// // `starts(prefix, text)`: the prefix is lower-cased once per statement, not per row.
+    /// conn.create_scalar_function("starts", 2, FunctionFlags::DETERMINISTIC, |ctx| {
+    ///     let prefix = ctx.get_or_create_aux(0, |v| -> Result<String, lite3::Error> {
+    ///         Ok(v.as_str()?.to_lowercase())
+    ///     })?;
+    ///     Ok(ctx.get::<&str>(1)?.to_lowercase().starts_with(prefix.as_str()))
+    /// })?;
+    /// let n: i64 = conn.query_row(
+    ///     "SELECT count(*) FROM (VALUES ('Apple'), ('apricot'), ('banana')) WHERE starts('AP', column1)",
+    ///     (), |r| r.get(0))?;
+    /// assert_eq!(n, 2);
+    /// # Ok::<(), lite3::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::GetAuxWrongType`]; `make`'s error, as [`Error::UserFunction`].
+    pub fn get_or_create_aux<T, E, F>(&self, arg: c_int, make: F) -> Result<std::sync::Arc<T>>
+    where
+        T: Send + Sync + 'static,
+        E: Into<Box<dyn std::error::Error + Send + Sync + 'static>>,
+        F: FnOnce(ValueRef<'_>) -> std::result::Result<T, E>,
+    {
+        if let Some(existing) = self.get_aux::<T>(arg)? {
+            return Ok(existing);
+        }
+        let index = usize::try_from(arg).unwrap_or(usize::MAX);
+        let value = make(self.get_ref(index)?).map_err(|e| Error::UserFunction(e.into()))?;
+        self.set_aux(arg, value)
+    }
+}
+
+unsafe extern "C" fn free_aux(data: *mut c_void) {
+    // SAFETY: `data` is the Box<Aux> leaked in `set_aux`; SQLite frees it exactly once.
+    super::panic::drop_quietly(unsafe { Box::from_raw(data.cast::<Aux>()) });
+}
+
+/// Reports `outcome`, a user callback's result for the SQLite call `ctx` belongs to: the value
+/// becomes the call's result; an error is parked for the caller (SQLite sees its message); a
+/// panic (None) was parked by `catch` already.
+pub(crate) fn report<T: ToSql>(ctx: *mut ffi::sqlite3_context, outcome: Option<Result<T>>) {
+    let failure = match outcome {
+        Some(Ok(value)) => match value.to_sql() {
+            Ok(out) => {
+                set_result(ctx, out.value_ref());
+                return;
+            }
+            Err(error) => error,
+        },
+        Some(Err(error)) => error,
+        None => {
+            set_error(
+                ctx,
+                "a user function panicked; the panic resumes in the caller",
+            );
+            return;
+        }
+    };
+    set_error(ctx, &failure.to_string());
+    // SAFETY: `ctx` is live; its connection is the one running this call.
+    let db = unsafe { ffi::sqlite3_context_db_handle(ctx) };
+    super::panic::park_error(db, failure);
+}
+
 impl std::fmt::Debug for Context<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Context").field("len", &self.len()).finish()
@@ -111,7 +291,7 @@ pub(crate) fn create_scalar<F, T>(
     f: F,
 ) -> Result<()>
 where
-    F: Fn(&Context<'_>) -> Result<T> + Send + 'static,
+    F: Fn(&mut Context<'_>) -> Result<T> + Send + 'static,
     T: ToSql,
 {
     // The closure is boxed only once the door lets the call in, so a refused call frees it.
@@ -159,37 +339,21 @@ unsafe extern "C" fn call<F, T>(
     argc: c_int,
     argv: *mut *mut ffi::sqlite3_value,
 ) where
-    F: Fn(&Context<'_>) -> Result<T> + Send + 'static,
+    F: Fn(&mut Context<'_>) -> Result<T> + Send + 'static,
     T: ToSql,
 {
-    // SAFETY: SQLite passes the user data registered in `create_scalar`, a live Box<F>; the
-    // arguments array has `argc` entries valid for this call.
-    let (f, args) = unsafe {
-        let args = if argc <= 0 || argv.is_null() {
-            &[][..]
-        } else {
-            std::slice::from_raw_parts(argv, argc as usize)
-        };
-        (&*ffi::sqlite3_user_data(ctx).cast::<F>(), args)
+    // SAFETY: SQLite passes the user data registered in `create_scalar`, a live Box<F>, and
+    // `argc` arguments valid for this call.
+    let (f, mut context) = unsafe {
+        (
+            &*ffi::sqlite3_user_data(ctx).cast::<F>(),
+            Context::new(ctx, argc, argv),
+        )
     };
-    let context = Context {
-        args,
-        _not_send: PhantomData,
-    };
-    let outcome = catch(|| {
-        f(&context).and_then(|value| value.to_sql().map(|out| set_result(ctx, out.value_ref())))
-    });
-    match outcome {
-        Some(Ok(())) => {}
-        Some(Err(error)) => set_error(ctx, &error.to_string()),
-        None => set_error(
-            ctx,
-            "a user function panicked; the panic resumes in the caller",
-        ),
-    }
+    report(ctx, catch(|| f(&mut context)));
 }
 
-fn set_result(ctx: *mut ffi::sqlite3_context, value: ValueRef<'_>) {
+pub(crate) fn set_result(ctx: *mut ffi::sqlite3_context, value: ValueRef<'_>) {
     // SAFETY: `ctx` is the live context of the current call; SQLITE_TRANSIENT makes SQLite copy
     // text and blobs before this returns, and it reports oversized ones as SQLITE_TOOBIG itself.
     unsafe {
@@ -214,7 +378,7 @@ fn set_result(ctx: *mut ffi::sqlite3_context, value: ValueRef<'_>) {
     }
 }
 
-fn set_error(ctx: *mut ffi::sqlite3_context, message: &str) {
+pub(crate) fn set_error(ctx: *mut ffi::sqlite3_context, message: &str) {
     let len = c_int::try_from(message.len()).unwrap_or(c_int::MAX);
     // SAFETY: `ctx` is live; SQLite copies `len` bytes of the message.
     unsafe { ffi::sqlite3_result_error(ctx, message.as_ptr().cast(), len) };

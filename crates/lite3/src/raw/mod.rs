@@ -5,6 +5,7 @@
     reason = "the FFI layer; every block carries a SAFETY comment"
 )]
 
+pub(crate) mod aggregate;
 pub(crate) mod alloc;
 pub(crate) mod callback;
 pub(crate) mod connection;

@@ -48,8 +48,12 @@ pub(crate) fn catch<R>(f: impl FnOnce() -> R) -> Option<R> {
     match panic::catch_unwind(AssertUnwindSafe(f)) {
         Ok(value) => Some(value),
         Err(payload) => {
-            PARKED_PANIC.with(|slot| slot.set(Some(payload)));
-            HAS_PARKED_PANIC.with(|flag| flag.set(true));
+            // The first panic is the cause; a later one (an aggregate's finalizer running after
+            // its step panicked) is dropped.
+            if !HAS_PARKED_PANIC.with(Cell::get) {
+                PARKED_PANIC.with(|slot| slot.set(Some(payload)));
+                HAS_PARKED_PANIC.with(|flag| flag.set(true));
+            }
             None
         }
     }
@@ -86,4 +90,30 @@ pub(crate) fn resume_parked_panic_unless_unwinding() {
             resume_now();
         }
     }
+}
+
+thread_local! {
+    /// The error a user function returned during the SQLite call running now, with the
+    /// connection it belongs to: SQLite only carries its message, the caller gets the value.
+    static PARKED_ERROR: Cell<Option<(*mut crate::ffi::sqlite3, crate::Error)>> = const { Cell::new(None) };
+}
+
+/// Keeps `error`, which a user callback of connection `db` returned, for the failure SQLite
+/// is about to report (the first one wins, as for panics).
+pub(crate) fn park_error(db: *mut crate::ffi::sqlite3, error: crate::Error) {
+    PARKED_ERROR.with(|slot| {
+        let parked = slot.take();
+        slot.set(parked.or(Some((db, error))));
+    });
+}
+
+/// The error a user callback of `db` parked, if any; one parked for another connection stays.
+pub(crate) fn take_parked_error(db: *mut crate::ffi::sqlite3) -> Option<crate::Error> {
+    PARKED_ERROR.with(|slot| match slot.take() {
+        Some((owner, error)) if owner == db => Some(error),
+        other => {
+            slot.set(other);
+            None
+        }
+    })
 }

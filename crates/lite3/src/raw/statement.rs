@@ -104,7 +104,7 @@ impl RawStatement {
         } else {
             // Returns the SQLite error rather than an `Error` until here, so that the optimiser
             // sees that the step's result is no `Ok`.
-            Err(Error::Sqlite(conn.failure(rc, Some(self.as_ptr()))))
+            Err(conn.failed(rc, Some(self.as_ptr())))
         }
     }
 
