@@ -3,7 +3,8 @@
 //! statement and one `sqlite3_malloc` block through the raw API, so the checkers can prove they
 //! would notice.
 
-use lite3::{Connection, FunctionFlags, TransactionBehavior, Worker, ffi};
+use lite3::functions::{Aggregate, WindowAggregate};
+use lite3::{Connection, Context, FunctionFlags, TransactionBehavior, Worker, ffi};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
 fn round(i: i64) -> lite3::Result<()> {
@@ -51,6 +52,7 @@ fn round(i: i64) -> lite3::Result<()> {
         .join()
         .expect("interrupt thread");
     hooks(&mut conn)?;
+    aggregates(&conn)?;
     conn.close().map_err(|(_, e)| e)?;
 
     let worker = Worker::open_in_memory()?;
@@ -85,6 +87,80 @@ fn hooks(conn: &mut Connection) -> lite3::Result<()> {
         conn.query_row("SELECT count(*) FROM t", (), |r| r.get::<_, i64>(0))
     }));
     conn.progress_handler(50, Some(|| false))?;
+    Ok(())
+}
+
+/// A sum whose accumulator is heap state; fails on 7 and panics on 13.
+struct Sum;
+
+impl Aggregate<Vec<i64>, i64> for Sum {
+    fn init(&self, _: &mut Context<'_>) -> lite3::Result<Vec<i64>> {
+        Ok(Vec::new())
+    }
+    fn step(&self, ctx: &mut Context<'_>, acc: &mut Vec<i64>) -> lite3::Result<()> {
+        match ctx.get::<i64>(0)? {
+            7 => Err(lite3::Error::UserFunction("seven".into())),
+            13 => panic!("thirteen"),
+            n => {
+                acc.push(n);
+                Ok(())
+            }
+        }
+    }
+    fn finalize(&self, _: &mut Context<'_>, acc: Option<Vec<i64>>) -> lite3::Result<i64> {
+        Ok(acc.map_or(0, |a| a.iter().sum()))
+    }
+}
+
+impl WindowAggregate<Vec<i64>, i64> for Sum {
+    fn value(&self, acc: Option<&mut Vec<i64>>) -> lite3::Result<i64> {
+        Ok(acc.map_or(0, |a| a.iter().sum()))
+    }
+    fn inverse(&self, _: &mut Context<'_>, acc: &mut Vec<i64>) -> lite3::Result<()> {
+        acc.remove(0);
+        Ok(())
+    }
+}
+
+/// Aggregates and window functions on success, error, panic and part-way paths, plus aux data.
+fn aggregates(conn: &Connection) -> lite3::Result<()> {
+    conn.create_window_function("vsum", 1, FunctionFlags::DETERMINISTIC, Sum)?;
+    conn.create_scalar_function("tagged", 1, FunctionFlags::DETERMINISTIC, |ctx| {
+        let tag = ctx.get_or_create_aux(0, |v| -> lite3::Result<String> {
+            Ok(format!("<{}>", v.as_i64()?))
+        })?;
+        Ok(tag.len() as i64)
+    })?;
+    let series = "WITH RECURSIVE c(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM c LIMIT 30)";
+    let _: i64 = conn.query_row(
+        &format!("{series} SELECT vsum(n) FROM c WHERE n < 7"),
+        (),
+        |r| r.get(0),
+    )?;
+    assert!(
+        conn.query_row(
+            &format!("{series} SELECT vsum(n) FROM c WHERE n < 10"),
+            (),
+            |r| r.get::<_, i64>(0)
+        )
+        .is_err()
+    );
+    let _ = catch_unwind(AssertUnwindSafe(|| {
+        conn.query_row(&format!("{series} SELECT vsum(n) FROM c"), (), |r| {
+            r.get::<_, i64>(0)
+        })
+    }));
+    let mut stmt = conn.prepare(&format!(
+        "{series} SELECT vsum(n) OVER (ROWS 2 PRECEDING) FROM c WHERE n < 7"
+    ))?;
+    let mut rows = stmt.query(())?;
+    rows.next()?; // stopped part-way
+    drop(rows);
+    drop(stmt);
+    let _: i64 = conn.query_row(&format!("{series} SELECT sum(tagged(5)) FROM c"), (), |r| {
+        r.get(0)
+    })?;
+    conn.remove_function("tagged", 1)?;
     Ok(())
 }
 
