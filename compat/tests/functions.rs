@@ -121,3 +121,19 @@ fn scalar_aggregate_and_window_functions() -> Result<()> {
     );
     Ok(())
 }
+
+#[test]
+fn collations() -> Result<()> {
+    let db = Connection::open_in_memory()?;
+    db.create_collation("unicase", |a: &str, b: &str| {
+        a.to_lowercase().cmp(&b.to_lowercase())
+    })?;
+    let mut stmt = db.prepare(
+        "SELECT column1 FROM (VALUES ('b'), ('A'), ('c')) ORDER BY column1 COLLATE unicase",
+    )?;
+    let sorted: Vec<String> = stmt.query_map([], |r| r.get(0))?.collect::<Result<_>>()?;
+    assert_eq!(sorted, ["A", "b", "c"]);
+    drop(stmt);
+    db.remove_collation("unicase")?;
+    Ok(())
+}

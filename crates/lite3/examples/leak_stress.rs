@@ -161,6 +161,23 @@ fn aggregates(conn: &Connection) -> lite3::Result<()> {
         r.get(0)
     })?;
     conn.remove_function("tagged", 1)?;
+    conn.create_collation("rev", |a: &str, b: &str| b.cmp(a))?;
+    let _: String = conn.query_row(
+        "SELECT 'x' UNION SELECT 'y' ORDER BY 1 COLLATE rev",
+        (),
+        |r| r.get(0),
+    )?;
+    conn.create_collation("boom", |_: &str, _: &str| -> std::cmp::Ordering {
+        panic!("collation")
+    })?;
+    let _ = catch_unwind(AssertUnwindSafe(|| {
+        conn.query_row(
+            "SELECT 'x' UNION SELECT 'y' ORDER BY 1 COLLATE boom",
+            (),
+            |r| r.get::<_, String>(0),
+        )
+    }));
+    conn.remove_collation("boom")?;
     Ok(())
 }
 

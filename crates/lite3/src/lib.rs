@@ -86,6 +86,7 @@ mod batch;
 mod binder;
 mod cache;
 mod callbacks;
+mod collations;
 mod connection;
 mod connection_info;
 mod error;

@@ -8,6 +8,7 @@
 pub(crate) mod aggregate;
 pub(crate) mod alloc;
 pub(crate) mod callback;
+pub(crate) mod collation;
 pub(crate) mod connection;
 mod door;
 pub(crate) mod error;
