@@ -14,12 +14,12 @@ impl Connection {
     /// ```
     /// let conn = lite3::Connection::open_in_memory()?;
     /// // Natural order for version strings: "v2" before "v10".
-    /// conn.create_collation("natural", |a: &str, b: &str| {
+    /// conn.create_collation("version", |a: &str, b: &str| {
     ///     let key = |s: &str| (s.len(), s.to_owned());
     ///     key(a).cmp(&key(b))
     /// })?;
     /// let sorted: Vec<String> = conn
-    ///     .prepare("SELECT column1 FROM (VALUES ('v10'), ('v2'), ('v1')) ORDER BY column1 COLLATE natural")?
+    ///     .prepare("SELECT column1 FROM (VALUES ('v10'), ('v2'), ('v1')) ORDER BY column1 COLLATE version")?
     ///     .query_map((), |r| r.get(0))?
     ///     .collect::<lite3::Result<_>>()?;
     /// assert_eq!(sorted, ["v1", "v2", "v10"]);
