@@ -106,7 +106,7 @@ fn invalid_utf8_text_is_an_error_as_str_but_readable_as_bytes() {
 fn values_over_the_length_limit_are_refused_and_nothing_is_written() {
     let _sqlite = common::sqlite_turn();
     let conn = conn_with_table();
-    conn.set_limit(Limit::Length, 1000);
+    conn.set_limit(Limit::Length, 1000).unwrap();
     let long_text = "x".repeat(1001);
     let long_blob = vec![7u8; 1001];
     for result in [

@@ -606,3 +606,23 @@ fn hooks_and_functions_set_by_a_borrower_never_reach_the_next_one() {
     );
     assert_eq!(pool.metrics().replaced, 1);
 }
+
+#[test]
+fn settings_and_limits_changed_by_a_borrower_never_reach_the_next_one() {
+    use lite3::Limit;
+    use lite3::config::DbConfig;
+    let dir = TempDir::new("pool-settings");
+    let pool = Pool::builder(dir.db()).readers(1).build().unwrap();
+    {
+        let conn = pool.write().unwrap();
+        conn.apply_untrusted_database_profile().unwrap();
+        assert_eq!(conn.limit(Limit::Attached).unwrap(), 0);
+    }
+    let conn = pool.write().unwrap();
+    assert_eq!(conn.limit(Limit::Attached).unwrap(), 10);
+    assert!(!conn.db_config(DbConfig::SQLITE_DBCONFIG_DEFENSIVE).unwrap());
+    assert!(
+        conn.db_config(DbConfig::SQLITE_DBCONFIG_TRUSTED_SCHEMA)
+            .unwrap()
+    );
+}

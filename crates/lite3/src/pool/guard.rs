@@ -17,10 +17,12 @@ use std::sync::atomic::Ordering;
 /// - a connection that reported an I/O error, corruption or misuse, or whose cleanup failed or
 ///   panicked (a user callback panicking during the rollback), is closed and replaced by a
 ///   fresh one; the slot is always given back, and such a panic then resumes in the dropper;
-/// - a connection whose borrower set, replaced or removed a hook, handler, profiler or SQL
-///   function is closed and replaced by a fresh one (which runs `on_open`), so a borrower's
-///   closures never reach the next borrower and `on_open`'s are never missing; the transaction
-///   behaviour set by `set_transaction_behavior` goes back to `Deferred`;
+/// - a connection whose borrower set, replaced or removed a hook, handler, profiler, SQL
+///   function or collation, or changed a `db_config` setting or a limit, is closed and replaced
+///   by a fresh one (which runs `on_open`), so a borrower's closures and settings never reach
+///   the next borrower and `on_open`'s are never missing; the transaction behaviour set by
+///   `set_transaction_behavior` goes back to `Deferred`. (PRAGMAs a borrower runs as SQL are
+///   not tracked: set per-connection pragmas in `on_open`.)
 /// - a different connection put in its place (`std::mem::swap` through `DerefMut`) is closed,
 ///   never pooled, and counted as replaced.
 ///

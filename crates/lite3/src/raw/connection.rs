@@ -303,17 +303,18 @@ impl RawConnection {
     /// Turns foreign key enforcement on or off (`SQLITE_DBCONFIG_ENABLE_FKEY`: what
     /// `PRAGMA foreign_keys` does, without parsing SQL).
     pub(crate) fn enforce_foreign_keys(&self, on: bool) -> Result<()> {
+        self.db_config_flag(ffi::SQLITE_DBCONFIG_ENABLE_FKEY, c_int::from(on))
+            .map(drop)
+    }
+
+    /// `sqlite3_db_config` for one of its on/off settings (`op` takes an int and an int*):
+    /// `value` 1 or 0 sets it, -1 only reads it; returns the setting now.
+    pub(crate) fn db_config_flag(&self, op: c_int, value: c_int) -> Result<bool> {
         let mut now: c_int = 0;
-        // SAFETY: `db` is open; ENABLE_FKEY takes an int and an int* that SQLite writes the new
-        // setting to, which `now` outlives.
-        self.call(|db| unsafe {
-            ffi::sqlite3_db_config(
-                db,
-                ffi::SQLITE_DBCONFIG_ENABLE_FKEY,
-                c_int::from(on),
-                &raw mut now,
-            )
-        })
+        // SAFETY: `db` is open; the on/off settings take an int and an int* that SQLite writes
+        // the setting to, which `now` outlives. An unknown `op` only returns SQLITE_ERROR.
+        self.call(|db| unsafe { ffi::sqlite3_db_config(db, op, value, &raw mut now) })?;
+        Ok(now != 0)
     }
 
     /// Closes the connection. On failure (SQLITE_BUSY: unfinalised statements) it stays open.
