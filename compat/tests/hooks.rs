@@ -68,3 +68,28 @@ fn audit_log_veto_and_budget() -> Result<()> {
     db.progress_handler(0, None::<fn() -> bool>)?;
     Ok(())
 }
+
+#[test]
+fn an_authorizer_hides_a_column_and_refuses_drops() -> Result<()> {
+    use rusqlite::hooks::{AuthAction, AuthContext, Authorization};
+    let mut db = Connection::open_in_memory()?;
+    db.execute_batch("CREATE TABLE users(name, secret); INSERT INTO users VALUES ('ann', 's3');")?;
+    db.authorizer(Some(|ctx: AuthContext<'_>| match ctx.action {
+        AuthAction::Read {
+            column_name: "secret",
+            ..
+        } => Authorization::Ignore,
+        AuthAction::DropTable { .. } => Authorization::Deny,
+        _ => Authorization::Allow,
+    }))?;
+    let secret: Option<String> = db.query_row("SELECT secret FROM users", [], |r| r.get(0))?;
+    assert_eq!(secret, None);
+    let refused = db.execute_batch("DROP TABLE users");
+    assert_eq!(
+        refused.unwrap_err().sqlite_error_code(),
+        Some(ErrorCode::AuthorizationForStatementDenied)
+    );
+    db.authorizer(None::<fn(AuthContext<'_>) -> Authorization>)?;
+    db.execute_batch("DROP TABLE users")?;
+    Ok(())
+}

@@ -87,6 +87,20 @@ fn hooks(conn: &mut Connection) -> lite3::Result<()> {
         conn.query_row("SELECT count(*) FROM t", (), |r| r.get::<_, i64>(0))
     }));
     conn.progress_handler(50, Some(|| false))?;
+    conn.authorizer(Some(|ctx: lite3::hooks::AuthContext<'_>| {
+        match ctx.action {
+            lite3::hooks::AuthAction::Delete { .. } => lite3::hooks::Authorization::Deny,
+            _ => lite3::hooks::Authorization::Allow,
+        }
+    }))?;
+    assert!(conn.execute("DELETE FROM t", ()).is_err());
+    conn.authorizer(Some(
+        |_: lite3::hooks::AuthContext<'_>| -> lite3::hooks::Authorization { panic!("authorizer") },
+    ))?;
+    let _ = catch_unwind(AssertUnwindSafe(|| conn.prepare("SELECT 1").map(drop)));
+    conn.authorizer(Some(|_: lite3::hooks::AuthContext<'_>| {
+        lite3::hooks::Authorization::Allow
+    }))?;
     Ok(())
 }
 

@@ -21,9 +21,10 @@ pub(crate) enum Slot {
     Rollback,
     Update,
     Progress,
+    Authorizer,
 }
 
-const SLOTS: usize = 6;
+const SLOTS: usize = 7;
 
 #[derive(Default)]
 pub(crate) struct Callbacks {

@@ -11,6 +11,7 @@
 //! allows a hook no statements on it (its documentation: "must not do anything that will
 //! modify the database connection").
 
+pub use crate::authorizer::{AuthAction, AuthContext, Authorization, TransactionOperation};
 use crate::callbacks::Slot;
 use crate::raw::hooks;
 use crate::{Connection, Result, ffi};

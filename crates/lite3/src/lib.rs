@@ -82,6 +82,7 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 #![warn(missing_docs)]
 
+mod authorizer;
 mod batch;
 mod binder;
 mod cache;

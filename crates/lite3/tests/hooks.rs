@@ -173,18 +173,24 @@ fn every_closure_is_freed_exactly_once_on_replace_remove_and_close() {
             let _ = &c;
         }))
         .unwrap();
+        let c = counter();
+        conn.authorizer(Some(move |_: lite3::hooks::AuthContext<'_>| {
+            let _ = &c;
+            lite3::hooks::Authorization::Allow
+        }))
+        .unwrap();
     }
-    // Three rounds of six: the first two rounds were replaced.
-    assert_eq!(drops.load(Ordering::Relaxed), 12);
+    // Three rounds of seven: the first two rounds were replaced.
+    assert_eq!(drops.load(Ordering::Relaxed), 14);
     conn.commit_hook(None::<fn() -> bool>).unwrap();
     conn.progress_handler(0, Some(|| false)).unwrap(); // ops < 1 removes too
-    assert_eq!(drops.load(Ordering::Relaxed), 14);
+    assert_eq!(drops.load(Ordering::Relaxed), 16);
     conn.execute_batch("CREATE TABLE t(x); INSERT INTO t VALUES (1);")
         .unwrap();
     drop(conn);
     assert_eq!(
         drops.load(Ordering::Relaxed),
-        18,
+        21,
         "close freed the rest, once"
     );
 }
@@ -273,4 +279,38 @@ fn a_hook_using_its_own_connection_is_refused_and_another_connection_works() {
         messages[0]
     );
     HOOKED.with(|hooked| hooked.borrow_mut().take());
+}
+
+#[test]
+fn an_authorizer_that_panics_denies_and_the_panic_resumes() {
+    use lite3::hooks::{AuthAction, AuthContext, Authorization};
+    let _turn = sqlite_turn();
+    let mut conn = Connection::open_in_memory().unwrap();
+    conn.execute_batch("CREATE TABLE t(x); INSERT INTO t VALUES (1);")
+        .unwrap();
+    let seen = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let log = Arc::clone(&seen);
+    conn.authorizer(Some(move |ctx: AuthContext<'_>| {
+        if let AuthAction::Delete { table_name } = ctx.action {
+            panic!("no deleting {table_name}");
+        }
+        log.lock().unwrap().push(
+            ctx.action
+                == AuthAction::Read {
+                    table_name: "t",
+                    column_name: "x",
+                },
+        );
+        Authorization::Allow
+    }))
+    .unwrap();
+    let payload = catch_unwind(AssertUnwindSafe(|| conn.execute("DELETE FROM t", ()))).unwrap_err();
+    assert_eq!(panic_message(payload), "no deleting t");
+    assert_eq!(count(&conn), 1, "denied: nothing deleted");
+    let x: i64 = conn.query_row("SELECT x FROM t", (), |r| r.get(0)).unwrap();
+    assert_eq!(x, 1);
+    assert!(
+        seen.lock().unwrap().contains(&true),
+        "the read of t.x was asked about"
+    );
 }

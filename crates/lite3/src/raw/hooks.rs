@@ -179,3 +179,44 @@ unsafe extern "C" fn progress<F: FnMut() -> bool>(data: *mut c_void) -> c_int {
     let verdict = unsafe { Hooked::<F>::run(data, |f| f()) };
     c_int::from(verdict.unwrap_or(true))
 }
+
+/// `sqlite3_set_authorizer`: the closure gets the action code and SQLite's four strings
+/// (two arguments, the database, the trigger or view) and answers with SQLITE_OK, SQLITE_IGNORE
+/// or SQLITE_DENY; a panic denies.
+pub(crate) fn set_authorizer<F>(
+    conn: &RawConnection,
+    hook: Option<F>,
+) -> Result<Option<BoxedCallback>>
+where
+    F: FnMut(c_int, [Option<&str>; 4]) -> c_int + Send + 'static,
+{
+    type Authorize = unsafe extern "C" fn(
+        *mut c_void,
+        c_int,
+        *const c_char,
+        *const c_char,
+        *const c_char,
+        *const c_char,
+    ) -> c_int;
+    let callback = hook.as_ref().map(|_| authorize::<F> as Authorize);
+    let (owner, data) = boxed(conn, "authorizer", hook);
+    // SAFETY: the connection is open; `data` is the Box<Hooked<F>> the connection keeps while
+    // it is registered (the previous one is still held until this returns).
+    conn.call(|db| unsafe { ffi::sqlite3_set_authorizer(db, callback, data) })?;
+    Ok(owner)
+}
+
+unsafe extern "C" fn authorize<F: FnMut(c_int, [Option<&str>; 4]) -> c_int>(
+    data: *mut c_void,
+    code: c_int,
+    arg1: *const c_char,
+    arg2: *const c_char,
+    database: *const c_char,
+    accessor: *const c_char,
+) -> c_int {
+    // SAFETY: the strings are null or NUL-terminated and valid for this call.
+    let args = unsafe { [arg1, arg2, database, accessor].map(|p| super::optional_str(p)) };
+    // SAFETY: `data` is the live Box<Hooked<F>> registered in `set_authorizer`.
+    let answer = unsafe { Hooked::<F>::run(data, |f| f(code, args)) };
+    answer.unwrap_or(ffi::SQLITE_DENY)
+}
