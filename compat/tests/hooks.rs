@@ -93,3 +93,29 @@ fn an_authorizer_hides_a_column_and_refuses_drops() -> Result<()> {
     db.execute_batch("DROP TABLE users")?;
     Ok(())
 }
+
+#[test]
+fn trace_v2_events() -> Result<()> {
+    use rusqlite::trace::{TraceEvent, TraceEventCodes};
+    let mut db = Connection::open_in_memory()?;
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let log = Arc::clone(&seen);
+    db.trace_v2(
+        TraceEventCodes::SQLITE_TRACE_STMT | TraceEventCodes::SQLITE_TRACE_PROFILE,
+        Some(move |event: TraceEvent<'_>| match event {
+            TraceEvent::Stmt(_, sql) => log.lock().unwrap().push(format!("start {sql}")),
+            TraceEvent::Profile(stmt, _) => {
+                log.lock().unwrap().push(format!("done {}", stmt.sql()))
+            }
+            _ => {}
+        }),
+    )?;
+    db.execute_batch("CREATE TABLE t(x)")?;
+    db.trace_v2(TraceEventCodes::empty(), None::<fn(TraceEvent<'_>)>)?;
+    db.execute_batch("DROP TABLE t")?;
+    assert_eq!(
+        *seen.lock().unwrap(),
+        ["start CREATE TABLE t(x)", "done CREATE TABLE t(x)"]
+    );
+    Ok(())
+}

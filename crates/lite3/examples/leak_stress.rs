@@ -101,6 +101,16 @@ fn hooks(conn: &mut Connection) -> lite3::Result<()> {
     conn.authorizer(Some(|_: lite3::hooks::AuthContext<'_>| {
         lite3::hooks::Authorization::Allow
     }))?;
+    let traced = String::from("trace state");
+    conn.trace_v2(
+        lite3::trace::TraceEventCodes::all(),
+        Some(move |event: lite3::trace::TraceEvent<'_>| {
+            if let lite3::trace::TraceEvent::Row(stmt) = event {
+                let _ = (stmt.expanded_sql(), traced.len());
+            }
+        }),
+    )?;
+    let _: i64 = conn.query_row("SELECT ?1", (1,), |r| r.get(0))?;
     Ok(())
 }
 

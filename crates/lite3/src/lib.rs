@@ -113,6 +113,7 @@ mod sql_text;
 mod statement;
 mod statement_by_hand;
 mod status;
+pub mod trace;
 mod transaction;
 mod transaction_state;
 pub mod types;

@@ -197,8 +197,9 @@ fn every_closure_is_freed_exactly_once_on_replace_remove_and_close() {
 
 thread_local! {
     /// A connection a callback can reach: the one way a `'static` closure gets at its own
-    /// connection in safe code.
-    static SHARED: Connection = Connection::open_in_memory().unwrap();
+    /// connection in safe code. Taken out (closed) at the end of the test, so a single-threaded
+    /// SQLite is free for the next test's thread.
+    static SHARED: std::cell::RefCell<Option<Connection>> = const { std::cell::RefCell::new(None) };
 }
 
 #[test]
@@ -206,12 +207,21 @@ fn a_callback_that_replaces_itself_through_a_thread_local_is_safe() {
     let _turn = sqlite_turn();
     let calls = Arc::new(AtomicUsize::new(0));
     let drops = Arc::new(AtomicUsize::new(0));
-    SHARED.with(|conn| {
+    SHARED.with(|shared| *shared.borrow_mut() = Some(Connection::open_in_memory().unwrap()));
+    SHARED.with(|shared| {
+        let shared = shared.borrow();
+        let conn = shared.as_ref().unwrap();
         let seen = Arc::clone(&calls);
         let guard = DropCounter(Arc::clone(&drops));
         conn.profile(Some(move |_: &str, _| {
             // Removes itself while running, then keeps using what it captured.
-            SHARED.with(|c| c.profile(None::<fn(&str, std::time::Duration)>).unwrap());
+            SHARED.with(|c| {
+                let c = c.borrow();
+                c.as_ref()
+                    .unwrap()
+                    .profile(None::<fn(&str, std::time::Duration)>)
+                    .unwrap();
+            });
             seen.fetch_add(1, Ordering::Relaxed);
             let _ = &guard;
         }))
@@ -230,6 +240,7 @@ fn a_callback_that_replaces_itself_through_a_thread_local_is_safe() {
             .unwrap();
         assert_eq!(drops.load(Ordering::Relaxed), 1);
     });
+    SHARED.with(|shared| shared.borrow_mut().take());
 }
 
 thread_local! {
@@ -313,4 +324,51 @@ fn an_authorizer_that_panics_denies_and_the_panic_resumes() {
         seen.lock().unwrap().contains(&true),
         "the read of t.x was asked about"
     );
+}
+
+#[test]
+fn trace_v2_sees_every_event_replaces_the_profiler_and_its_panics_resume() {
+    use lite3::trace::{TraceEvent, TraceEventCodes};
+    let _turn = sqlite_turn();
+    let mut conn = Connection::open_in_memory().unwrap();
+    let profiled = Arc::new(AtomicUsize::new(0));
+    let counter = Arc::clone(&profiled);
+    conn.profile(Some(move |_: &str, _| {
+        counter.fetch_add(1, Ordering::Relaxed);
+    }))
+    .unwrap();
+    let events = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let log = Arc::clone(&events);
+    conn.trace_v2(
+        TraceEventCodes::all(),
+        Some(move |event: TraceEvent<'_>| {
+            let line = match event {
+                TraceEvent::Stmt(_, sql) => format!("stmt {sql}"),
+                TraceEvent::Profile(stmt, _) => format!("profile {}", stmt.sql()),
+                TraceEvent::Row(stmt) => format!("row {}", stmt.expanded_sql().unwrap_or_default()),
+                TraceEvent::Close(conn) => format!("close {:?}", conn.db_filename()),
+                _ => String::new(),
+            };
+            log.lock().unwrap().push(line);
+        }),
+    )
+    .unwrap();
+    conn.query_row("SELECT ?1", [7], |r| r.get::<_, i64>(0))
+        .unwrap();
+    assert_eq!(
+        profiled.load(Ordering::Relaxed),
+        0,
+        "the profiler was replaced"
+    );
+    conn.trace_v2(
+        TraceEventCodes::SQLITE_TRACE_CLOSE,
+        Some(|_: TraceEvent<'_>| panic!("traced the close")),
+    )
+    .unwrap();
+    assert_eq!(
+        *events.lock().unwrap(),
+        ["stmt SELECT ?1", "row SELECT 7", "profile SELECT ?1"]
+    );
+    let payload = catch_unwind(AssertUnwindSafe(|| drop(conn))).unwrap_err();
+    assert_eq!(panic_message(payload), "traced the close");
 }

@@ -349,6 +349,8 @@ impl RawConnection {
                     drop(ptr::read(&this.door));
                     drop(ptr::read(&this.lossy_names));
                 }
+                // A trace callback sees the close, and may have panicked.
+                super::panic::resume_parked_panic_unless_unwinding();
                 Ok(())
             }
             Err(rc) => {
@@ -376,6 +378,9 @@ impl Drop for RawConnection {
                 Ok::<(), ()>(())
             })
             .ok();
+        // A trace callback sees the close, and may have panicked: the panic resumes in the code
+        // that dropped the connection (or is dropped, if that code is already unwinding).
+        super::panic::resume_parked_panic_unless_unwinding();
     }
 }
 

@@ -21,6 +21,7 @@ mod panic;
 mod sqlite_thread;
 pub(crate) mod statement;
 mod text;
+pub(crate) mod trace;
 mod value;
 
 pub(crate) use connection::{InterruptTarget, RawConnection};
