@@ -207,3 +207,29 @@ fn one_in_use_cannot_be_replaced_and_implementations_are_freed_once() {
         "and when the connection closes"
     );
 }
+
+#[test]
+fn an_error_from_a_final_run_by_a_reset_is_not_blamed_on_a_later_failure() {
+    let _turn = sqlite_turn();
+    let (conn, live, _) = setup();
+    // The window holds every row, summing to 100: its final (run when the statement is reset
+    // part-way) fails, and SQLite discards that. The next failure must be its own.
+    conn.execute_batch("DELETE FROM v; INSERT INTO v VALUES (1, 60), (1, 40);")
+        .unwrap();
+    {
+        let mut stmt = conn
+            .prepare(
+                "SELECT picky(x) OVER (ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) \
+                 FROM v",
+            )
+            .unwrap();
+        let mut rows = stmt.query(()).unwrap();
+        rows.next().unwrap();
+    }
+    let err = conn
+        .execute("INSERT INTO nowhere VALUES (1)", ())
+        .unwrap_err();
+    assert_eq!(err.sqlite_code(), Some(ErrorCode::Error), "{err:?}");
+    assert!(err.to_string().contains("no such table"), "{err}");
+    assert_eq!(live.load(Ordering::Relaxed), 0);
+}

@@ -109,8 +109,9 @@ impl RawConnection {
             // resetting a statement does not change that list.
             stmt = unsafe { ffi::sqlite3_next_stmt(self.as_ptr(), stmt) };
             if stmt.is_null() {
-                // A reset statement is a finished one for the profiler, which may have panicked.
-                self.succeeded();
+                // An aggregate's final may have run in a reset, whose result SQLite discards; a
+                // reset statement is a finished one for the profiler, which may have panicked.
+                super::panic::after_reset(|| self.as_ptr());
                 return;
             }
             // SAFETY: `stmt` is a live statement of this connection.

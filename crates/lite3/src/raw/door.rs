@@ -150,10 +150,23 @@ impl RawConnection {
     }
 
     /// The error for a call that failed with `rc` (see [`failure`](Self::failure)): the error a
-    /// user function returned, when one made the call fail, else SQLite's.
+    /// user function returned, when one made the call fail, else SQLite's. Inline, with the
+    /// work out of line, like [`error`](Self::error): the common case's variant stays visible.
+    #[inline]
+    pub(crate) fn failed(
+        &self,
+        rc: c_int,
+        failed_statement: Option<*mut ffi::sqlite3_stmt>,
+    ) -> Error {
+        if panic::error_parked() {
+            return self.failed_with_parked_error(rc, failed_statement);
+        }
+        Error::Sqlite(self.failure(rc, failed_statement))
+    }
+
     #[cold]
     #[inline(never)]
-    pub(crate) fn failed(
+    fn failed_with_parked_error(
         &self,
         rc: c_int,
         failed_statement: Option<*mut ffi::sqlite3_stmt>,
@@ -188,6 +201,8 @@ impl RawConnection {
         if let Some(stmt) = failed_statement {
             // SAFETY: `stmt` is a live statement of this connection (the caller's own).
             unsafe { ffi::sqlite3_reset(stmt) };
+            // An aggregate's final may run in the reset; SQLite discards what it returns.
+            drop(panic::take_parked_error(self.as_ptr()));
         }
         // After an interrupt, SQLITE_FULL, an I/O error, out of memory or some BUSY cases SQLite
         // rolls the whole transaction back on its own. A guard still thinks it is open, and the

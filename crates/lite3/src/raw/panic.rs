@@ -12,7 +12,9 @@ thread_local! {
     static PARKED_PANIC: Cell<Option<Box<dyn Any + Send>>> = const { Cell::new(None) };
     /// Whether PARKED_PANIC holds a payload: a flag without a destructor is the cheapest
     /// thread-local to read on the hot paths that check it after every statement.
-    static HAS_PARKED_PANIC: Cell<bool> = const { Cell::new(false) };
+    /// What is parked, as bits ([`PANIC`], [`ERROR`]): one flag without a destructor is the
+    /// cheapest thread-local to read on the hot paths that check it after every statement.
+    static PARKED: Cell<u8> = const { Cell::new(0) };
     /// How many user callbacks are running on this thread (nested: a callback's statement can
     /// run another's). While it is not 0, a closure replaced by a setter may be the one running.
     static CALLBACK_DEPTH: Cell<u32> = const { Cell::new(0) };
@@ -40,6 +42,26 @@ impl Drop for Running {
     }
 }
 
+/// [`PARKED`]'s bit for a parked panic.
+const PANIC: u8 = 1;
+/// [`PARKED`]'s bit for a parked error.
+const ERROR: u8 = 2;
+
+#[inline(always)]
+fn parked(what: u8) -> bool {
+    PARKED.with(Cell::get) & what != 0
+}
+
+fn mark(what: u8, on: bool) {
+    PARKED.with(|flags| {
+        flags.set(if on {
+            flags.get() | what
+        } else {
+            flags.get() & !what
+        })
+    });
+}
+
 /// Runs `f`, a user callback called by SQLite; on panic parks the payload and returns `None`.
 pub(crate) fn catch<R>(f: impl FnOnce() -> R) -> Option<R> {
     let _running = Running::enter();
@@ -50,9 +72,9 @@ pub(crate) fn catch<R>(f: impl FnOnce() -> R) -> Option<R> {
         Err(payload) => {
             // The first panic is the cause; a later one (an aggregate's finalizer running after
             // its step panicked) is dropped.
-            if !HAS_PARKED_PANIC.with(Cell::get) {
+            if !parked(PANIC) {
                 PARKED_PANIC.with(|slot| slot.set(Some(payload)));
-                HAS_PARKED_PANIC.with(|flag| flag.set(true));
+                mark(PANIC, true);
             }
             None
         }
@@ -67,7 +89,7 @@ fn resume_now() {
 }
 
 fn take_parked() -> Option<Box<dyn Any + Send>> {
-    HAS_PARKED_PANIC.with(|flag| flag.set(false));
+    mark(PANIC, false);
     PARKED_PANIC.with(Cell::take)
 }
 
@@ -83,7 +105,7 @@ pub(crate) fn drop_quietly<T>(value: T) {
 /// one is dropped instead.
 #[inline]
 pub(crate) fn resume_parked_panic_unless_unwinding() {
-    if HAS_PARKED_PANIC.with(Cell::get) {
+    if parked(PANIC) {
         if std::thread::panicking() {
             drop(take_parked());
         } else {
@@ -105,15 +127,46 @@ pub(crate) fn park_error(db: *mut crate::ffi::sqlite3, error: crate::Error) {
         let parked = slot.take();
         slot.set(parked.or(Some((db, error))));
     });
+    mark(ERROR, true);
+}
+
+/// Whether a user callback parked an error (for any connection).
+#[inline(always)]
+pub(crate) fn error_parked() -> bool {
+    parked(ERROR)
 }
 
 /// The error a user callback of `db` parked, if any; one parked for another connection stays.
 pub(crate) fn take_parked_error(db: *mut crate::ffi::sqlite3) -> Option<crate::Error> {
+    if !parked(ERROR) {
+        return None;
+    }
     PARKED_ERROR.with(|slot| match slot.take() {
-        Some((owner, error)) if owner == db => Some(error),
+        Some((owner, error)) if owner == db => {
+            mark(ERROR, false);
+            Some(error)
+        }
         other => {
             slot.set(other);
             None
         }
     })
+}
+
+/// After SQLite reset or finalised a statement of `db`: an error an aggregate's final returned
+/// meanwhile is dropped (SQLite discards that result; it must not attach to a later failure),
+/// and a parked panic resumes unless the thread is unwinding. One flag load when nothing is
+/// parked, the usual case, on a path that runs once per statement.
+#[inline]
+pub(crate) fn after_reset(db: impl FnOnce() -> *mut crate::ffi::sqlite3) {
+    if PARKED.with(Cell::get) != 0 {
+        after_reset_slow(db());
+    }
+}
+
+#[cold]
+#[inline(never)]
+fn after_reset_slow(db: *mut crate::ffi::sqlite3) {
+    drop(take_parked_error(db));
+    resume_parked_panic_unless_unwinding();
 }

@@ -113,7 +113,8 @@ impl RawStatement {
     pub(crate) fn reset(&self) {
         // SAFETY: the statement is valid.
         unsafe { ffi::sqlite3_reset(self.as_ptr()) };
-        super::panic::resume_parked_panic_unless_unwinding();
+        // SAFETY: the statement is valid; its connection handle is only compared.
+        super::panic::after_reset(|| unsafe { ffi::sqlite3_db_handle(self.as_ptr()) });
     }
 
     #[inline]
@@ -322,9 +323,12 @@ impl Drop for RawStatement {
         if self.generation != super::fork::current() {
             return; // a forked child must not touch the parent's statements: leaked
         }
-        // SAFETY: valid and finalised once; its connection is still open (invariant).
+        // SAFETY: valid; its connection is still open (invariant), and only compared below.
+        let db = unsafe { ffi::sqlite3_db_handle(self.as_ptr()) };
+        // SAFETY: valid and finalised once.
         unsafe { ffi::sqlite3_finalize(self.as_ptr()) };
-        super::panic::resume_parked_panic_unless_unwinding();
+        // An aggregate's final may run in the finalise; SQLite discards what it returns.
+        super::panic::after_reset(|| db);
     }
 }
 
