@@ -287,17 +287,7 @@ impl RawStatement {
     /// The SQL with bound values in place of parameters (None if SQLite is out of memory).
     pub(crate) fn expanded_sql(&self) -> Option<String> {
         // SAFETY: the statement is valid; bound buffers are alive (see `bind`).
-        let sql = unsafe { ffi::sqlite3_expanded_sql(self.as_ptr()) };
-        if sql.is_null() {
-            return None;
-        }
-        // SAFETY: a NUL-terminated string we own until sqlite3_free below.
-        let text = unsafe { CStr::from_ptr(sql) }
-            .to_string_lossy()
-            .into_owned();
-        // SAFETY: allocated by SQLite for us and freed once.
-        unsafe { ffi::sqlite3_free(sql.cast()) };
-        Some(text)
+        unsafe { expanded_sql(self.as_ptr()) }
     }
 
     /// `sqlite3_stmt_status(op)`, optionally resetting the counter.
@@ -349,4 +339,23 @@ impl IdleStatement {
     pub(crate) fn into_inner(self) -> RawStatement {
         self.0
     }
+}
+
+/// `stmt`'s SQL with its bound parameters written in (`sqlite3_expanded_sql`), copied.
+///
+/// # Safety
+/// `stmt` is a live statement whose bound buffers are alive.
+pub(crate) unsafe fn expanded_sql(stmt: *mut ffi::sqlite3_stmt) -> Option<String> {
+    // SAFETY: guaranteed by the caller.
+    let sql = unsafe { ffi::sqlite3_expanded_sql(stmt) };
+    if sql.is_null() {
+        return None;
+    }
+    // SAFETY: a NUL-terminated string we own until sqlite3_free below.
+    let text = unsafe { CStr::from_ptr(sql) }
+        .to_string_lossy()
+        .into_owned();
+    // SAFETY: allocated by SQLite for us and freed once.
+    unsafe { ffi::sqlite3_free(sql.cast()) };
+    Some(text)
 }

@@ -62,18 +62,8 @@ impl StmtRef<'_> {
     /// The SQL with the bound parameters written in.
     #[must_use]
     pub fn expanded_sql(&self) -> Option<String> {
-        // SAFETY: the statement is alive during the callback.
-        let sql = unsafe { ffi::sqlite3_expanded_sql(self.stmt) };
-        if sql.is_null() {
-            return None;
-        }
-        // SAFETY: a NUL-terminated string we own until the sqlite3_free below.
-        let text = unsafe { CStr::from_ptr(sql) }
-            .to_string_lossy()
-            .into_owned();
-        // SAFETY: allocated by SQLite for us, freed once.
-        unsafe { ffi::sqlite3_free(sql.cast()) };
-        Some(text)
+        // SAFETY: the statement is alive during the callback, with its bindings.
+        unsafe { super::statement::expanded_sql(self.stmt) }
     }
 
     /// One of the statement's counters.
