@@ -8,6 +8,11 @@ use std::path::Path;
 pub fn generate(header: &Path, first_line: &str) -> Result<String, String> {
     let bindings = bindgen::Builder::default()
         .header(header.to_string_lossy())
+        // The preupdate hook and the session extension are declared only under these macros.
+        // Both libraries lite3 links have them: the vendored build compiles them in, and the
+        // system library must too (the build script checks its compile options).
+        .clang_arg("-DSQLITE_ENABLE_PREUPDATE_HOOK")
+        .clang_arg("-DSQLITE_ENABLE_SESSION")
         .allowlist_function("sqlite3.*")
         .allowlist_type("sqlite3.*|fts5.*|Fts5.*")
         .allowlist_var("SQLITE.*|CODEC.*")

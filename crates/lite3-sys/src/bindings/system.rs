@@ -452,6 +452,19 @@ pub const SQLITE_SERIALIZE_NOCOPY: i32 = 1;
 pub const SQLITE_DESERIALIZE_FREEONCLOSE: i32 = 1;
 pub const SQLITE_DESERIALIZE_RESIZEABLE: i32 = 2;
 pub const SQLITE_DESERIALIZE_READONLY: i32 = 4;
+pub const SQLITE_SESSION_OBJCONFIG_SIZE: i32 = 1;
+pub const SQLITE_CHANGESETSTART_INVERT: i32 = 2;
+pub const SQLITE_CHANGESETAPPLY_NOSAVEPOINT: i32 = 1;
+pub const SQLITE_CHANGESETAPPLY_INVERT: i32 = 2;
+pub const SQLITE_CHANGESET_DATA: i32 = 1;
+pub const SQLITE_CHANGESET_NOTFOUND: i32 = 2;
+pub const SQLITE_CHANGESET_CONFLICT: i32 = 3;
+pub const SQLITE_CHANGESET_CONSTRAINT: i32 = 4;
+pub const SQLITE_CHANGESET_FOREIGN_KEY: i32 = 5;
+pub const SQLITE_CHANGESET_OMIT: i32 = 0;
+pub const SQLITE_CHANGESET_REPLACE: i32 = 1;
+pub const SQLITE_CHANGESET_ABORT: i32 = 2;
+pub const SQLITE_SESSION_CONFIG_STRMSIZE: i32 = 1;
 unsafe extern "C" {
     pub fn sqlite3_libversion() -> *const ::core::ffi::c_char;
 }
@@ -2579,6 +2592,46 @@ unsafe extern "C" {
     pub fn sqlite3_db_cacheflush(arg1: *mut sqlite3) -> ::core::ffi::c_int;
 }
 unsafe extern "C" {
+    pub fn sqlite3_preupdate_hook(
+        db: *mut sqlite3,
+        xPreUpdate: ::core::option::Option<
+            unsafe extern "C" fn(
+                pCtx: *mut ::core::ffi::c_void,
+                db: *mut sqlite3,
+                op: ::core::ffi::c_int,
+                zDb: *const ::core::ffi::c_char,
+                zName: *const ::core::ffi::c_char,
+                iKey1: sqlite3_int64,
+                iKey2: sqlite3_int64,
+            ),
+        >,
+        arg1: *mut ::core::ffi::c_void,
+    ) -> *mut ::core::ffi::c_void;
+}
+unsafe extern "C" {
+    pub fn sqlite3_preupdate_old(
+        arg1: *mut sqlite3,
+        arg2: ::core::ffi::c_int,
+        arg3: *mut *mut sqlite3_value,
+    ) -> ::core::ffi::c_int;
+}
+unsafe extern "C" {
+    pub fn sqlite3_preupdate_count(arg1: *mut sqlite3) -> ::core::ffi::c_int;
+}
+unsafe extern "C" {
+    pub fn sqlite3_preupdate_depth(arg1: *mut sqlite3) -> ::core::ffi::c_int;
+}
+unsafe extern "C" {
+    pub fn sqlite3_preupdate_new(
+        arg1: *mut sqlite3,
+        arg2: ::core::ffi::c_int,
+        arg3: *mut *mut sqlite3_value,
+    ) -> ::core::ffi::c_int;
+}
+unsafe extern "C" {
+    pub fn sqlite3_preupdate_blobwrite(arg1: *mut sqlite3) -> ::core::ffi::c_int;
+}
+unsafe extern "C" {
     pub fn sqlite3_system_errno(arg1: *mut sqlite3) -> ::core::ffi::c_int;
 }
 #[repr(C)]
@@ -2696,6 +2749,492 @@ pub struct sqlite3_rtree_query_info {
     pub eWithin: ::core::ffi::c_int,
     pub rScore: sqlite3_rtree_dbl,
     pub apSqlParam: *mut *mut sqlite3_value,
+}
+#[repr(C)]
+#[derive(Debug)]
+pub struct sqlite3_session {
+    _unused: [u8; 0],
+}
+#[repr(C)]
+#[derive(Debug)]
+pub struct sqlite3_changeset_iter {
+    _unused: [u8; 0],
+}
+unsafe extern "C" {
+    pub fn sqlite3session_create(
+        db: *mut sqlite3,
+        zDb: *const ::core::ffi::c_char,
+        ppSession: *mut *mut sqlite3_session,
+    ) -> ::core::ffi::c_int;
+}
+unsafe extern "C" {
+    pub fn sqlite3session_delete(pSession: *mut sqlite3_session);
+}
+unsafe extern "C" {
+    pub fn sqlite3session_object_config(
+        arg1: *mut sqlite3_session,
+        op: ::core::ffi::c_int,
+        pArg: *mut ::core::ffi::c_void,
+    ) -> ::core::ffi::c_int;
+}
+unsafe extern "C" {
+    pub fn sqlite3session_enable(
+        pSession: *mut sqlite3_session,
+        bEnable: ::core::ffi::c_int,
+    ) -> ::core::ffi::c_int;
+}
+unsafe extern "C" {
+    pub fn sqlite3session_indirect(
+        pSession: *mut sqlite3_session,
+        bIndirect: ::core::ffi::c_int,
+    ) -> ::core::ffi::c_int;
+}
+unsafe extern "C" {
+    pub fn sqlite3session_attach(
+        pSession: *mut sqlite3_session,
+        zTab: *const ::core::ffi::c_char,
+    ) -> ::core::ffi::c_int;
+}
+unsafe extern "C" {
+    pub fn sqlite3session_table_filter(
+        pSession: *mut sqlite3_session,
+        xFilter: ::core::option::Option<
+            unsafe extern "C" fn(
+                pCtx: *mut ::core::ffi::c_void,
+                zTab: *const ::core::ffi::c_char,
+            ) -> ::core::ffi::c_int,
+        >,
+        pCtx: *mut ::core::ffi::c_void,
+    );
+}
+unsafe extern "C" {
+    pub fn sqlite3session_changeset(
+        pSession: *mut sqlite3_session,
+        pnChangeset: *mut ::core::ffi::c_int,
+        ppChangeset: *mut *mut ::core::ffi::c_void,
+    ) -> ::core::ffi::c_int;
+}
+unsafe extern "C" {
+    pub fn sqlite3session_changeset_size(
+        pSession: *mut sqlite3_session,
+    ) -> sqlite3_int64;
+}
+unsafe extern "C" {
+    pub fn sqlite3session_diff(
+        pSession: *mut sqlite3_session,
+        zFromDb: *const ::core::ffi::c_char,
+        zTbl: *const ::core::ffi::c_char,
+        pzErrMsg: *mut *mut ::core::ffi::c_char,
+    ) -> ::core::ffi::c_int;
+}
+unsafe extern "C" {
+    pub fn sqlite3session_patchset(
+        pSession: *mut sqlite3_session,
+        pnPatchset: *mut ::core::ffi::c_int,
+        ppPatchset: *mut *mut ::core::ffi::c_void,
+    ) -> ::core::ffi::c_int;
+}
+unsafe extern "C" {
+    pub fn sqlite3session_isempty(pSession: *mut sqlite3_session) -> ::core::ffi::c_int;
+}
+unsafe extern "C" {
+    pub fn sqlite3session_memory_used(pSession: *mut sqlite3_session) -> sqlite3_int64;
+}
+unsafe extern "C" {
+    pub fn sqlite3changeset_start(
+        pp: *mut *mut sqlite3_changeset_iter,
+        nChangeset: ::core::ffi::c_int,
+        pChangeset: *mut ::core::ffi::c_void,
+    ) -> ::core::ffi::c_int;
+}
+unsafe extern "C" {
+    pub fn sqlite3changeset_start_v2(
+        pp: *mut *mut sqlite3_changeset_iter,
+        nChangeset: ::core::ffi::c_int,
+        pChangeset: *mut ::core::ffi::c_void,
+        flags: ::core::ffi::c_int,
+    ) -> ::core::ffi::c_int;
+}
+unsafe extern "C" {
+    pub fn sqlite3changeset_next(
+        pIter: *mut sqlite3_changeset_iter,
+    ) -> ::core::ffi::c_int;
+}
+unsafe extern "C" {
+    pub fn sqlite3changeset_op(
+        pIter: *mut sqlite3_changeset_iter,
+        pzTab: *mut *const ::core::ffi::c_char,
+        pnCol: *mut ::core::ffi::c_int,
+        pOp: *mut ::core::ffi::c_int,
+        pbIndirect: *mut ::core::ffi::c_int,
+    ) -> ::core::ffi::c_int;
+}
+unsafe extern "C" {
+    pub fn sqlite3changeset_pk(
+        pIter: *mut sqlite3_changeset_iter,
+        pabPK: *mut *mut ::core::ffi::c_uchar,
+        pnCol: *mut ::core::ffi::c_int,
+    ) -> ::core::ffi::c_int;
+}
+unsafe extern "C" {
+    pub fn sqlite3changeset_old(
+        pIter: *mut sqlite3_changeset_iter,
+        iVal: ::core::ffi::c_int,
+        ppValue: *mut *mut sqlite3_value,
+    ) -> ::core::ffi::c_int;
+}
+unsafe extern "C" {
+    pub fn sqlite3changeset_new(
+        pIter: *mut sqlite3_changeset_iter,
+        iVal: ::core::ffi::c_int,
+        ppValue: *mut *mut sqlite3_value,
+    ) -> ::core::ffi::c_int;
+}
+unsafe extern "C" {
+    pub fn sqlite3changeset_conflict(
+        pIter: *mut sqlite3_changeset_iter,
+        iVal: ::core::ffi::c_int,
+        ppValue: *mut *mut sqlite3_value,
+    ) -> ::core::ffi::c_int;
+}
+unsafe extern "C" {
+    pub fn sqlite3changeset_fk_conflicts(
+        pIter: *mut sqlite3_changeset_iter,
+        pnOut: *mut ::core::ffi::c_int,
+    ) -> ::core::ffi::c_int;
+}
+unsafe extern "C" {
+    pub fn sqlite3changeset_finalize(
+        pIter: *mut sqlite3_changeset_iter,
+    ) -> ::core::ffi::c_int;
+}
+unsafe extern "C" {
+    pub fn sqlite3changeset_invert(
+        nIn: ::core::ffi::c_int,
+        pIn: *const ::core::ffi::c_void,
+        pnOut: *mut ::core::ffi::c_int,
+        ppOut: *mut *mut ::core::ffi::c_void,
+    ) -> ::core::ffi::c_int;
+}
+unsafe extern "C" {
+    pub fn sqlite3changeset_concat(
+        nA: ::core::ffi::c_int,
+        pA: *mut ::core::ffi::c_void,
+        nB: ::core::ffi::c_int,
+        pB: *mut ::core::ffi::c_void,
+        pnOut: *mut ::core::ffi::c_int,
+        ppOut: *mut *mut ::core::ffi::c_void,
+    ) -> ::core::ffi::c_int;
+}
+#[repr(C)]
+#[derive(Debug)]
+pub struct sqlite3_changegroup {
+    _unused: [u8; 0],
+}
+unsafe extern "C" {
+    pub fn sqlite3changegroup_new(
+        pp: *mut *mut sqlite3_changegroup,
+    ) -> ::core::ffi::c_int;
+}
+unsafe extern "C" {
+    pub fn sqlite3changegroup_add(
+        arg1: *mut sqlite3_changegroup,
+        nData: ::core::ffi::c_int,
+        pData: *mut ::core::ffi::c_void,
+    ) -> ::core::ffi::c_int;
+}
+unsafe extern "C" {
+    pub fn sqlite3changegroup_output(
+        arg1: *mut sqlite3_changegroup,
+        pnData: *mut ::core::ffi::c_int,
+        ppData: *mut *mut ::core::ffi::c_void,
+    ) -> ::core::ffi::c_int;
+}
+unsafe extern "C" {
+    pub fn sqlite3changegroup_delete(arg1: *mut sqlite3_changegroup);
+}
+unsafe extern "C" {
+    pub fn sqlite3changeset_apply(
+        db: *mut sqlite3,
+        nChangeset: ::core::ffi::c_int,
+        pChangeset: *mut ::core::ffi::c_void,
+        xFilter: ::core::option::Option<
+            unsafe extern "C" fn(
+                pCtx: *mut ::core::ffi::c_void,
+                zTab: *const ::core::ffi::c_char,
+            ) -> ::core::ffi::c_int,
+        >,
+        xConflict: ::core::option::Option<
+            unsafe extern "C" fn(
+                pCtx: *mut ::core::ffi::c_void,
+                eConflict: ::core::ffi::c_int,
+                p: *mut sqlite3_changeset_iter,
+            ) -> ::core::ffi::c_int,
+        >,
+        pCtx: *mut ::core::ffi::c_void,
+    ) -> ::core::ffi::c_int;
+}
+unsafe extern "C" {
+    pub fn sqlite3changeset_apply_v2(
+        db: *mut sqlite3,
+        nChangeset: ::core::ffi::c_int,
+        pChangeset: *mut ::core::ffi::c_void,
+        xFilter: ::core::option::Option<
+            unsafe extern "C" fn(
+                pCtx: *mut ::core::ffi::c_void,
+                zTab: *const ::core::ffi::c_char,
+            ) -> ::core::ffi::c_int,
+        >,
+        xConflict: ::core::option::Option<
+            unsafe extern "C" fn(
+                pCtx: *mut ::core::ffi::c_void,
+                eConflict: ::core::ffi::c_int,
+                p: *mut sqlite3_changeset_iter,
+            ) -> ::core::ffi::c_int,
+        >,
+        pCtx: *mut ::core::ffi::c_void,
+        ppRebase: *mut *mut ::core::ffi::c_void,
+        pnRebase: *mut ::core::ffi::c_int,
+        flags: ::core::ffi::c_int,
+    ) -> ::core::ffi::c_int;
+}
+#[repr(C)]
+#[derive(Debug)]
+pub struct sqlite3_rebaser {
+    _unused: [u8; 0],
+}
+unsafe extern "C" {
+    pub fn sqlite3rebaser_create(ppNew: *mut *mut sqlite3_rebaser) -> ::core::ffi::c_int;
+}
+unsafe extern "C" {
+    pub fn sqlite3rebaser_configure(
+        arg1: *mut sqlite3_rebaser,
+        nRebase: ::core::ffi::c_int,
+        pRebase: *const ::core::ffi::c_void,
+    ) -> ::core::ffi::c_int;
+}
+unsafe extern "C" {
+    pub fn sqlite3rebaser_rebase(
+        arg1: *mut sqlite3_rebaser,
+        nIn: ::core::ffi::c_int,
+        pIn: *const ::core::ffi::c_void,
+        pnOut: *mut ::core::ffi::c_int,
+        ppOut: *mut *mut ::core::ffi::c_void,
+    ) -> ::core::ffi::c_int;
+}
+unsafe extern "C" {
+    pub fn sqlite3rebaser_delete(p: *mut sqlite3_rebaser);
+}
+unsafe extern "C" {
+    pub fn sqlite3changeset_apply_strm(
+        db: *mut sqlite3,
+        xInput: ::core::option::Option<
+            unsafe extern "C" fn(
+                pIn: *mut ::core::ffi::c_void,
+                pData: *mut ::core::ffi::c_void,
+                pnData: *mut ::core::ffi::c_int,
+            ) -> ::core::ffi::c_int,
+        >,
+        pIn: *mut ::core::ffi::c_void,
+        xFilter: ::core::option::Option<
+            unsafe extern "C" fn(
+                pCtx: *mut ::core::ffi::c_void,
+                zTab: *const ::core::ffi::c_char,
+            ) -> ::core::ffi::c_int,
+        >,
+        xConflict: ::core::option::Option<
+            unsafe extern "C" fn(
+                pCtx: *mut ::core::ffi::c_void,
+                eConflict: ::core::ffi::c_int,
+                p: *mut sqlite3_changeset_iter,
+            ) -> ::core::ffi::c_int,
+        >,
+        pCtx: *mut ::core::ffi::c_void,
+    ) -> ::core::ffi::c_int;
+}
+unsafe extern "C" {
+    pub fn sqlite3changeset_apply_v2_strm(
+        db: *mut sqlite3,
+        xInput: ::core::option::Option<
+            unsafe extern "C" fn(
+                pIn: *mut ::core::ffi::c_void,
+                pData: *mut ::core::ffi::c_void,
+                pnData: *mut ::core::ffi::c_int,
+            ) -> ::core::ffi::c_int,
+        >,
+        pIn: *mut ::core::ffi::c_void,
+        xFilter: ::core::option::Option<
+            unsafe extern "C" fn(
+                pCtx: *mut ::core::ffi::c_void,
+                zTab: *const ::core::ffi::c_char,
+            ) -> ::core::ffi::c_int,
+        >,
+        xConflict: ::core::option::Option<
+            unsafe extern "C" fn(
+                pCtx: *mut ::core::ffi::c_void,
+                eConflict: ::core::ffi::c_int,
+                p: *mut sqlite3_changeset_iter,
+            ) -> ::core::ffi::c_int,
+        >,
+        pCtx: *mut ::core::ffi::c_void,
+        ppRebase: *mut *mut ::core::ffi::c_void,
+        pnRebase: *mut ::core::ffi::c_int,
+        flags: ::core::ffi::c_int,
+    ) -> ::core::ffi::c_int;
+}
+unsafe extern "C" {
+    pub fn sqlite3changeset_concat_strm(
+        xInputA: ::core::option::Option<
+            unsafe extern "C" fn(
+                pIn: *mut ::core::ffi::c_void,
+                pData: *mut ::core::ffi::c_void,
+                pnData: *mut ::core::ffi::c_int,
+            ) -> ::core::ffi::c_int,
+        >,
+        pInA: *mut ::core::ffi::c_void,
+        xInputB: ::core::option::Option<
+            unsafe extern "C" fn(
+                pIn: *mut ::core::ffi::c_void,
+                pData: *mut ::core::ffi::c_void,
+                pnData: *mut ::core::ffi::c_int,
+            ) -> ::core::ffi::c_int,
+        >,
+        pInB: *mut ::core::ffi::c_void,
+        xOutput: ::core::option::Option<
+            unsafe extern "C" fn(
+                pOut: *mut ::core::ffi::c_void,
+                pData: *const ::core::ffi::c_void,
+                nData: ::core::ffi::c_int,
+            ) -> ::core::ffi::c_int,
+        >,
+        pOut: *mut ::core::ffi::c_void,
+    ) -> ::core::ffi::c_int;
+}
+unsafe extern "C" {
+    pub fn sqlite3changeset_invert_strm(
+        xInput: ::core::option::Option<
+            unsafe extern "C" fn(
+                pIn: *mut ::core::ffi::c_void,
+                pData: *mut ::core::ffi::c_void,
+                pnData: *mut ::core::ffi::c_int,
+            ) -> ::core::ffi::c_int,
+        >,
+        pIn: *mut ::core::ffi::c_void,
+        xOutput: ::core::option::Option<
+            unsafe extern "C" fn(
+                pOut: *mut ::core::ffi::c_void,
+                pData: *const ::core::ffi::c_void,
+                nData: ::core::ffi::c_int,
+            ) -> ::core::ffi::c_int,
+        >,
+        pOut: *mut ::core::ffi::c_void,
+    ) -> ::core::ffi::c_int;
+}
+unsafe extern "C" {
+    pub fn sqlite3changeset_start_strm(
+        pp: *mut *mut sqlite3_changeset_iter,
+        xInput: ::core::option::Option<
+            unsafe extern "C" fn(
+                pIn: *mut ::core::ffi::c_void,
+                pData: *mut ::core::ffi::c_void,
+                pnData: *mut ::core::ffi::c_int,
+            ) -> ::core::ffi::c_int,
+        >,
+        pIn: *mut ::core::ffi::c_void,
+    ) -> ::core::ffi::c_int;
+}
+unsafe extern "C" {
+    pub fn sqlite3changeset_start_v2_strm(
+        pp: *mut *mut sqlite3_changeset_iter,
+        xInput: ::core::option::Option<
+            unsafe extern "C" fn(
+                pIn: *mut ::core::ffi::c_void,
+                pData: *mut ::core::ffi::c_void,
+                pnData: *mut ::core::ffi::c_int,
+            ) -> ::core::ffi::c_int,
+        >,
+        pIn: *mut ::core::ffi::c_void,
+        flags: ::core::ffi::c_int,
+    ) -> ::core::ffi::c_int;
+}
+unsafe extern "C" {
+    pub fn sqlite3session_changeset_strm(
+        pSession: *mut sqlite3_session,
+        xOutput: ::core::option::Option<
+            unsafe extern "C" fn(
+                pOut: *mut ::core::ffi::c_void,
+                pData: *const ::core::ffi::c_void,
+                nData: ::core::ffi::c_int,
+            ) -> ::core::ffi::c_int,
+        >,
+        pOut: *mut ::core::ffi::c_void,
+    ) -> ::core::ffi::c_int;
+}
+unsafe extern "C" {
+    pub fn sqlite3session_patchset_strm(
+        pSession: *mut sqlite3_session,
+        xOutput: ::core::option::Option<
+            unsafe extern "C" fn(
+                pOut: *mut ::core::ffi::c_void,
+                pData: *const ::core::ffi::c_void,
+                nData: ::core::ffi::c_int,
+            ) -> ::core::ffi::c_int,
+        >,
+        pOut: *mut ::core::ffi::c_void,
+    ) -> ::core::ffi::c_int;
+}
+unsafe extern "C" {
+    pub fn sqlite3changegroup_add_strm(
+        arg1: *mut sqlite3_changegroup,
+        xInput: ::core::option::Option<
+            unsafe extern "C" fn(
+                pIn: *mut ::core::ffi::c_void,
+                pData: *mut ::core::ffi::c_void,
+                pnData: *mut ::core::ffi::c_int,
+            ) -> ::core::ffi::c_int,
+        >,
+        pIn: *mut ::core::ffi::c_void,
+    ) -> ::core::ffi::c_int;
+}
+unsafe extern "C" {
+    pub fn sqlite3changegroup_output_strm(
+        arg1: *mut sqlite3_changegroup,
+        xOutput: ::core::option::Option<
+            unsafe extern "C" fn(
+                pOut: *mut ::core::ffi::c_void,
+                pData: *const ::core::ffi::c_void,
+                nData: ::core::ffi::c_int,
+            ) -> ::core::ffi::c_int,
+        >,
+        pOut: *mut ::core::ffi::c_void,
+    ) -> ::core::ffi::c_int;
+}
+unsafe extern "C" {
+    pub fn sqlite3rebaser_rebase_strm(
+        pRebaser: *mut sqlite3_rebaser,
+        xInput: ::core::option::Option<
+            unsafe extern "C" fn(
+                pIn: *mut ::core::ffi::c_void,
+                pData: *mut ::core::ffi::c_void,
+                pnData: *mut ::core::ffi::c_int,
+            ) -> ::core::ffi::c_int,
+        >,
+        pIn: *mut ::core::ffi::c_void,
+        xOutput: ::core::option::Option<
+            unsafe extern "C" fn(
+                pOut: *mut ::core::ffi::c_void,
+                pData: *const ::core::ffi::c_void,
+                nData: ::core::ffi::c_int,
+            ) -> ::core::ffi::c_int,
+        >,
+        pOut: *mut ::core::ffi::c_void,
+    ) -> ::core::ffi::c_int;
+}
+unsafe extern "C" {
+    pub fn sqlite3session_config(
+        op: ::core::ffi::c_int,
+        pArg: *mut ::core::ffi::c_void,
+    ) -> ::core::ffi::c_int;
 }
 #[repr(C)]
 #[derive(Debug)]
