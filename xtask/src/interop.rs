@@ -14,9 +14,10 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 pub fn run(args: Vec<String>) -> Result<(), String> {
-    // Nothing to install: cargo fetches rusqlite like any dependency. `--install` is accepted
-    // so that `cargo xtask ci --install` can pass it to every task alike.
-    cmd::only_flag("interop", &args, "--install")?;
+    // cargo fetches rusqlite like any dependency; its `preupdate_hook` feature makes
+    // libsqlite3-sys run bindgen, which needs libclang (installed with `--install`).
+    let install = cmd::only_flag("interop", &args, "--install")?;
+    crate::libclang::ensure(install)?;
     let root = cmd::workspace_root();
     let target = root.join("target/interop");
     // compat's tests against the real rusqlite: they must be rusqlite code, not lite3 code

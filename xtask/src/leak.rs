@@ -9,6 +9,8 @@ use std::path::PathBuf;
 use std::process::{Command, Output};
 
 const EXAMPLE: &str = "leak_stress";
+/// What the workload needs beyond the defaults (the preupdate hook's closures are C-held too).
+const FEATURES: &str = "preupdate_hook";
 const VALGRIND_ERROR: i32 = 97;
 
 pub fn run(args: Vec<String>) -> Result<(), String> {
@@ -50,6 +52,7 @@ fn build_plain() -> Result<PathBuf, String> {
     cmd::run(
         Command::new(cmd::cargo())
             .args(["build", "--locked", "-p", "lite3", "--example", EXAMPLE])
+            .args(["--features", FEATURES])
             .current_dir(&root),
     )?;
     Ok(root.join("target/debug/examples").join(EXAMPLE))
@@ -77,6 +80,8 @@ fn build_asan() -> Result<Option<PathBuf>, String> {
                 "lite3",
                 "--example",
                 EXAMPLE,
+                "--features",
+                FEATURES,
                 "--target",
                 target,
             ])

@@ -53,7 +53,9 @@ fn round(i: i64) -> lite3::Result<()> {
         .expect("interrupt thread");
     hooks(&mut conn)?;
     aggregates(&conn)?;
+    on_demand_and_subtypes(&mut conn)?;
     conn.close().map_err(|(_, e)| e)?;
+    wal_hook(i)?;
 
     let worker = Worker::open_in_memory()?;
     let n: i64 = worker.call(|conn| conn.query_row("SELECT 40 + 2", (), |r| r.get(0)))?;
@@ -205,6 +207,92 @@ fn aggregates(conn: &Connection) -> lite3::Result<()> {
     Ok(())
 }
 
+/// Creates `by_len` when a statement asks for it.
+fn make_collation(conn: &Connection, name: &str) -> lite3::Result<()> {
+    if name == "by_len" {
+        conn.create_collation(name, |a: &str, b: &str| a.len().cmp(&b.len()))?;
+    }
+    Ok(())
+}
+
+/// Collations on demand (found, missing), result subtypes and the preupdate hook (reading,
+/// panicking, replaced, left registered for the close).
+fn on_demand_and_subtypes(conn: &mut Connection) -> lite3::Result<()> {
+    conn.collation_needed(make_collation)?;
+    let _: String = conn.query_row(
+        "SELECT 'ab' UNION SELECT 'c' ORDER BY 1 COLLATE by_len",
+        (),
+        |r| r.get(0),
+    )?;
+    assert!(conn.prepare("SELECT 1 ORDER BY 1 COLLATE nothing").is_err());
+    let flags = FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_RESULT_SUBTYPE;
+    conn.create_scalar_function("tag", 1, flags, |ctx| {
+        let tag: lite3::functions::SubType = Some(7);
+        Ok((ctx.get::<String>(0)?, tag))
+    })?;
+    let _: String = conn.query_row("SELECT tag('x')", (), |r| r.get(0))?;
+    #[cfg(feature = "preupdate_hook")]
+    {
+        use lite3::hooks::PreUpdateCase;
+        let kept = String::from("preupdate state");
+        conn.preupdate_hook(Some(move |_, _: &str, _: &str, case: &PreUpdateCase| {
+            if let PreUpdateCase::Update {
+                old_value_accessor, ..
+            } = case
+            {
+                let _ = (
+                    old_value_accessor
+                        .get_old_column_value(1)
+                        .map(|v| v.data_type()),
+                    kept.len(),
+                );
+            }
+        }))?;
+        conn.execute("UPDATE t SET name = name || '!'", ())?;
+        conn.preupdate_hook(Some(|_, _: &str, _: &str, _: &PreUpdateCase| {
+            panic!("preupdate")
+        }))?;
+        let _ = catch_unwind(AssertUnwindSafe(|| conn.execute("DELETE FROM t", ())));
+        conn.preupdate_hook(Some(|_, _: &str, _: &str, _: &PreUpdateCase| {}))?;
+    }
+    Ok(())
+}
+
+/// The WAL hook on a file database: checkpointing from inside, failing after the commit,
+/// panicking, removed, and left registered for the close.
+fn wal_hook(i: i64) -> lite3::Result<()> {
+    use lite3::hooks::Wal;
+    let path = std::env::temp_dir().join(format!("lite3-leak-wal-{}-{i}.db", std::process::id()));
+    {
+        let mut conn = Connection::open(&path)?;
+        conn.pragma_update(None, "journal_mode", "wal")?;
+        conn.execute_batch("CREATE TABLE t(x)")?;
+        let kept = String::from("wal hook state");
+        conn.wal_hook(Some(move |wal: &mut Wal, _| {
+            let _ = kept.len();
+            wal.checkpoint()
+        }))?;
+        conn.execute("INSERT INTO t VALUES (1)", ())?;
+        conn.wal_hook(Some(|_: &mut Wal, _| {
+            Err(lite3::Error::UserFunction("offline".into()))
+        }))?;
+        assert!(conn.execute("INSERT INTO t VALUES (2)", ()).is_err());
+        conn.wal_hook(Some(|_: &mut Wal, _| -> lite3::Result<()> {
+            panic!("wal hook")
+        }))?;
+        let _ = catch_unwind(AssertUnwindSafe(|| {
+            conn.execute("INSERT INTO t VALUES (3)", ())
+        }));
+        conn.wal_hook(None::<fn(&mut Wal, i32) -> lite3::Result<()>>)?;
+        conn.wal_hook(Some(|_: &mut Wal, _| Ok(())))?;
+        conn.execute("INSERT INTO t VALUES (4)", ())?;
+    }
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+    }
+    Ok(())
+}
+
 /// The failure rules' own paths: a transaction SQLite rolled back (refused statements, a
 /// refused commit), a Worker call that left a transaction open, a re-entrant Worker call, and a
 /// panicking `on_open`.
@@ -267,9 +355,15 @@ fn leak_on_purpose() {
     println!("leaked one statement and one sqlite3_malloc block on purpose");
 }
 
+/// SQLite's error log, set up before the first connection; it sees the workload's failures.
+fn log_entry(_code: i32, message: &str) {
+    let _ = message.len();
+}
+
 fn main() -> lite3::Result<()> {
     // The workload panics on purpose inside a user function; keep the output quiet.
     std::panic::set_hook(Box::new(|_| {}));
+    lite3::trace::config_log(Some(log_entry))?;
     let rounds = std::env::args()
         .filter_map(|a| a.parse().ok())
         .next()

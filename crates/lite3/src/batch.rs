@@ -3,7 +3,6 @@
 
 use crate::Result;
 use crate::connection::Connection;
-use crate::raw::RawStatement;
 use crate::sql_text::{check_no_nul, skip_blank};
 use crate::statement::Statement;
 
@@ -88,7 +87,7 @@ impl<'conn, 'sql> Batch<'conn, 'sql> {
                 self.done = true;
                 return Ok(None);
             }
-            let prepared = RawStatement::prepare(self.conn.raw(), &self.sql[self.tail..], 0);
+            let prepared = self.conn.prepare_first(&self.sql[self.tail..], 0);
             let (stmt, consumed) = match prepared {
                 Ok(parts) => parts,
                 Err(e) => {

@@ -9,6 +9,7 @@
 //! callback, or when the connection closes.
 
 use crate::raw::callback::BoxedCallback;
+use crate::raw::collation::Wanted;
 use crate::raw::in_callback;
 use std::cell::{Cell, RefCell};
 
@@ -22,9 +23,15 @@ pub(crate) enum Slot {
     Update,
     Progress,
     Authorizer,
+    Wal,
+    #[cfg_attr(
+        not(feature = "preupdate_hook"),
+        allow(dead_code, reason = "the hook needs the feature")
+    )]
+    PreUpdate,
 }
 
-const SLOTS: usize = 7;
+const SLOTS: usize = 9;
 
 #[derive(Default)]
 pub(crate) struct Callbacks {
@@ -32,7 +39,16 @@ pub(crate) struct Callbacks {
     retired: RefCell<Vec<BoxedCallback>>,
     /// A setter ran since [`take_changed`](Self::take_changed) last looked.
     changed: Cell<bool>,
+    /// SQLite's automatic checkpoint threshold before a WAL hook replaced it (SQLite implements
+    /// it as a WAL hook of its own), put back when the hook is removed.
+    pub(crate) autocheckpoint_before_wal_hook: Cell<Option<std::ffi::c_int>>,
+    /// The `collation_needed` function and the names SQLite asked it for (see
+    /// `crate::collations`); the box is what SQLite holds a pointer to.
+    pub(crate) collation_needed: RefCell<Option<(CollationNeeded, Box<Wanted>)>>,
 }
+
+/// What [`Connection::collation_needed`](crate::Connection::collation_needed) registers.
+pub(crate) type CollationNeeded = fn(&crate::Connection, &str) -> crate::Result<()>;
 
 impl Callbacks {
     /// Records `owner` as the closure SQLite now holds for `slot` (None: nothing), after SQLite

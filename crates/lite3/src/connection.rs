@@ -288,7 +288,7 @@ impl Connection {
             if skip_blank(rest) == rest.len() {
                 return Err(Error::EmptySql);
             }
-            let (stmt, consumed) = RawStatement::prepare(&self.raw, rest, flags)?;
+            let (stmt, consumed) = self.prepare_first(rest, flags)?;
             offset += consumed;
             if let Some(stmt) = stmt {
                 let tail = skip_blank(&sql[offset..]);

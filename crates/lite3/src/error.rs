@@ -239,16 +239,28 @@ pub enum Error {
     /// No attached database has this index ([`Connection::db_name`](crate::Connection::db_name)).
     #[error("no attached database has index {0}")]
     InvalidDatabaseIndex(usize),
-    /// A hook (commit, rollback, update, progress, busy) used its own connection while SQLite was
-    /// running it, which SQLite forbids: nothing ran. Do the work after the statement that
-    /// triggered the hook has returned (other connections may be used inside a hook).
+    /// A hook (commit, rollback, update, preupdate, WAL, progress, busy, authorizer) used its
+    /// own connection while SQLite was running it, which SQLite forbids: nothing ran. Do the
+    /// work after the statement that triggered the hook has returned (other connections may be
+    /// used inside a hook). SQLite's [log callback](crate::trace::config_log) may use no
+    /// connection at all.
     #[error(
-        "the {hook} hook used its own connection while SQLite was running it, which SQLite \
-         forbids; nothing ran (defer the work until the statement has returned)"
+        "the {hook} callback used a connection SQLite forbids it to use while it runs; nothing \
+         ran (defer the work until the statement has returned)"
     )]
     HookReentry {
         /// Which hook.
         hook: &'static str,
+    },
+    /// A [WAL hook](crate::Connection::wal_hook) returned an error or panicked **after** its
+    /// transaction was committed: the data is durable; only the hook's own work (a checkpoint,
+    /// say) is in doubt. SQLite reports the hook's failure through the statement that
+    /// committed, so without this variant it would read as a failed commit.
+    #[error("the transaction was committed, but the WAL hook failed: {source}")]
+    WalHookFailed {
+        /// What the hook returned.
+        #[source]
+        source: Box<Error>,
     },
     /// A [`ToSql`](crate::ToSql) conversion failed: the value has no SQLite form (rusqlite's
     /// variant, same name, for custom `ToSql` impls that return it).

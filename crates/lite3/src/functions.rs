@@ -1,11 +1,56 @@
 //! User-defined SQL functions.
 
 use crate::raw::{aggregate, function};
-use crate::types::ToSql;
+use crate::types::{ToSql, ToSqlOutput};
 use crate::{Connection, Name, Result, ffi};
-use std::ffi::c_int;
+use std::ffi::{c_int, c_uint};
 
 pub use crate::raw::function::Context;
+
+/// The subtype a function gives its result (`None`: none), as rusqlite has it. Only the low
+/// 8 bits are kept by SQLite, and the function must be registered with
+/// [`FunctionFlags::RESULT_SUBTYPE`] (lite3's SQLite enforces that).
+pub type SubType = Option<c_uint>;
+
+/// What a user function (or an aggregate's `finalize`/`value`) may return: any [`ToSql`]
+/// value, or a `(value, SubType)` pair to give the result a subtype.
+///
+/// ```
+/// use lite3::functions::{FunctionFlags, SubType};
+///
+/// let conn = lite3::Connection::open_in_memory()?;
+/// let flags = FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_RESULT_SUBTYPE;
+/// conn.create_scalar_function("tagged", 1, flags, |ctx| {
+///     let tag: SubType = Some(74);
+///     Ok((ctx.get::<i64>(0)?, tag))
+/// })?;
+/// conn.create_scalar_function("tag_of", 1, FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_SUBTYPE, |ctx| {
+///     Ok(ctx.get_subtype(0))
+/// })?;
+/// assert_eq!(conn.query_row("SELECT tag_of(tagged(5))", (), |r| r.get::<_, u32>(0))?, 74);
+/// # Ok::<(), lite3::Error>(())
+/// ```
+pub trait SqlFnOutput {
+    /// The value to return and its subtype.
+    ///
+    /// # Errors
+    /// The value's conversion error, which becomes the statement's error.
+    fn to_sql(&self) -> Result<(ToSqlOutput<'_>, SubType)>;
+}
+
+impl<T: ToSql> SqlFnOutput for T {
+    #[inline]
+    fn to_sql(&self) -> Result<(ToSqlOutput<'_>, SubType)> {
+        ToSql::to_sql(self).map(|out| (out, None))
+    }
+}
+
+impl<T: ToSql> SqlFnOutput for (T, SubType) {
+    #[inline]
+    fn to_sql(&self) -> Result<(ToSqlOutput<'_>, SubType)> {
+        ToSql::to_sql(&self.0).map(|out| (out, self.1))
+    }
+}
 
 bitflags::bitflags! {
     /// Properties of a user function, telling SQLite where it may be used and optimised. Both
@@ -198,7 +243,7 @@ impl Connection {
     ) -> Result<()>
     where
         F: Fn(&mut Context<'_>) -> Result<T> + Send + 'static,
-        T: ToSql,
+        T: SqlFnOutput,
     {
         let name = name.as_cstr()?;
         self.callbacks.mark_changed();
@@ -223,7 +268,7 @@ impl Connection {
     where
         A: 'static,
         D: Aggregate<A, T> + Send + 'static,
-        T: ToSql + 'static,
+        T: SqlFnOutput + 'static,
     {
         let name = name.as_cstr()?;
         self.callbacks.mark_changed();
@@ -253,7 +298,7 @@ impl Connection {
     where
         A: 'static,
         W: WindowAggregate<A, T> + Send + 'static,
-        T: ToSql + 'static,
+        T: SqlFnOutput + 'static,
     {
         let name = name.as_cstr()?;
         self.callbacks.mark_changed();

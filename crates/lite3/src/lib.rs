@@ -105,6 +105,8 @@ mod params;
 mod pool;
 mod pragma;
 mod prep_flags;
+#[cfg(feature = "preupdate_hook")]
+mod preupdate;
 mod query_shapes;
 mod raw;
 mod rows;
@@ -117,6 +119,7 @@ pub mod trace;
 mod transaction;
 mod transaction_state;
 pub mod types;
+pub mod wal;
 mod worker;
 
 pub use batch::Batch;

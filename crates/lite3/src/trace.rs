@@ -5,7 +5,59 @@
 pub use crate::raw::trace::{ConnRef, StmtRef, TraceEvent, TraceEventCodes};
 
 use crate::callbacks::Slot;
+use crate::raw::setup;
 use crate::{Connection, Result};
+use std::ffi::c_int;
+
+/// Sets up SQLite's process-wide [error and warning log](https://sqlite.org/errlog.html):
+/// `callback` gets each entry's result code and message (`None` removes it). SQLite accepts it
+/// only before it initialises, so call it at the start of `main`, before any connection opens;
+/// afterwards it is refused with a `Misuse` error that says so, and nothing changes.
+///
+/// Unlike rusqlite's, this is a safe function: lite3 serialises it with its own setup, and
+/// while `callback` runs every lite3 call into SQLite (any connection, or opening one) is
+/// refused with [`Error::HookReentry`](crate::Error::HookReentry) instead of deadlocking on
+/// SQLite's mutexes. A panic in `callback` resumes in the lite3 call that made SQLite log.
+///
+/// ```
+/// use std::sync::Mutex;
+///
+/// static LOG: Mutex<Vec<String>> = Mutex::new(Vec::new());
+/// fn keep(code: i32, message: &str) {
+///     LOG.lock().unwrap().push(format!("({code}) {message}"));
+/// }
+///
+/// // In a doctest other code may have opened a connection already; in `main` this is Ok.
+/// match lite3::trace::config_log(Some(keep)) {
+///     Ok(()) => {
+///         let conn = lite3::Connection::open_in_memory()?;
+///         let _ = conn.execute_batch("SELECT * FROM missing");
+///         assert!(LOG.lock().unwrap().iter().any(|l| l.contains("no such table: missing")));
+///     }
+///     Err(e) => assert!(e.to_string().contains("before SQLite initialises"), "{e}"),
+/// }
+/// // Once a connection has opened, SQLite is initialised: always refused.
+/// let _conn = lite3::Connection::open_in_memory()?;
+/// assert!(lite3::trace::config_log(None).is_err());
+/// # Ok::<(), lite3::Error>(())
+/// ```
+///
+/// # Errors
+/// `ErrorCode::Misuse` once SQLite is initialised (by lite3's first connection, or by other
+/// code sharing a `system` SQLite).
+pub fn config_log(callback: Option<fn(c_int, &str)>) -> Result<()> {
+    setup::config_log(callback)
+}
+
+/// Writes `message` to SQLite's error log with result code `err_code`, for the callback
+/// [`config_log`] set up (nothing happens without one). A NUL byte ends the message.
+///
+/// ```
+/// lite3::trace::log(lite3::ffi::SQLITE_WARNING, "cache is cold");
+/// ```
+pub fn log(err_code: c_int, msg: &str) {
+    setup::write_log(err_code, msg);
+}
 
 impl Connection {
     /// Calls `trace` for the events in `mask`; `None` or an empty mask removes it. A panic in

@@ -285,7 +285,7 @@ fn a_hook_using_its_own_connection_is_refused_and_another_connection_works() {
     let messages = seen.lock().unwrap();
     assert_eq!(messages.len(), 1);
     assert!(
-        messages[0].contains("commit hook used its own connection"),
+        messages[0].contains("commit callback used a connection SQLite forbids"),
         "{}",
         messages[0]
     );

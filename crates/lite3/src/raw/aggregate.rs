@@ -7,8 +7,8 @@
 use super::RawConnection;
 use super::function::{Context, report, set_error};
 use super::panic::catch;
+use crate::functions::SqlFnOutput;
 use crate::functions::{Aggregate, WindowAggregate};
-use crate::types::ToSql;
 use crate::{Result, ffi};
 use std::ffi::{CStr, c_int, c_void};
 use std::marker::PhantomData;
@@ -31,7 +31,7 @@ pub(crate) fn create<A, T, D>(
 ) -> Result<()>
 where
     A: 'static,
-    T: ToSql + 'static,
+    T: SqlFnOutput + 'static,
     D: Aggregate<A, T> + Send + 'static,
 {
     type Fn3 = unsafe extern "C" fn(*mut ffi::sqlite3_context, c_int, *mut *mut ffi::sqlite3_value);
@@ -73,7 +73,9 @@ pub(crate) struct Window<A, T, D> {
     _types: PhantomData<fn(A, D) -> T>,
 }
 
-impl<A: 'static, T: ToSql + 'static, D: WindowAggregate<A, T> + Send + 'static> Window<A, T, D> {
+impl<A: 'static, T: SqlFnOutput + 'static, D: WindowAggregate<A, T> + Send + 'static>
+    Window<A, T, D>
+{
     pub(crate) fn new() -> Self {
         Window {
             value: value::<A, T, D>,
@@ -113,7 +115,7 @@ unsafe extern "C" fn step<A, T, D>(
     argv: *mut *mut ffi::sqlite3_value,
 ) where
     D: Aggregate<A, T>,
-    T: ToSql,
+    T: SqlFnOutput,
 {
     // SAFETY: SQLite calls this for a function registered by `create`, with `argc` arguments
     // valid for the call.
@@ -147,7 +149,7 @@ unsafe extern "C" fn step<A, T, D>(
 unsafe extern "C" fn finalize<A, T, D>(ctx: *mut ffi::sqlite3_context)
 where
     D: Aggregate<A, T>,
-    T: ToSql,
+    T: SqlFnOutput,
 {
     // SAFETY: as in `step`; the final has no arguments.
     let (aggregate, mut context, slot) = unsafe {
@@ -172,7 +174,7 @@ where
 unsafe extern "C" fn value<A, T, D>(ctx: *mut ffi::sqlite3_context)
 where
     D: WindowAggregate<A, T>,
-    T: ToSql,
+    T: SqlFnOutput,
 {
     // SAFETY: as in `finalize`.
     let (aggregate, slot) = unsafe { (registered::<A, T, D>(ctx), slot(ctx, false)) };
@@ -191,7 +193,7 @@ unsafe extern "C" fn inverse<A, T, D>(
     argv: *mut *mut ffi::sqlite3_value,
 ) where
     D: WindowAggregate<A, T>,
-    T: ToSql,
+    T: SqlFnOutput,
 {
     // SAFETY: as in `step`.
     let (aggregate, mut context, slot) = unsafe {

@@ -30,6 +30,7 @@ pub(crate) fn ensure_installed() -> bool {
         if OPTED_OUT.load(Relaxed) {
             return;
         }
+        let _config = super::setup::LOCK.lock();
         let methods = ffi::sqlite3_mem_methods {
             xMalloc: Some(x_malloc),
             xFree: Some(x_free),
@@ -41,8 +42,8 @@ pub(crate) fn ensure_installed() -> bool {
             pAppData: std::ptr::null_mut(),
         };
         // SAFETY: `methods` points to a valid struct that SQLite copies; every hook upholds
-        // SQLite's allocator contract below. sqlite3_config is not thread-safe, and `Once`
-        // serialises this call; it fails (harmlessly) if SQLite is already initialised.
+        // SQLite's allocator contract below. sqlite3_config is not thread-safe, and the setup
+        // lock serialises this call; it fails (harmlessly) if SQLite is already initialised.
         let rc = unsafe {
             ffi::sqlite3_config(
                 ffi::SQLITE_CONFIG_MALLOC,

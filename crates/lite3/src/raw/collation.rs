@@ -5,7 +5,7 @@ use super::panic::{catch, drop_quietly};
 use crate::{Result, ffi};
 use std::borrow::Cow;
 use std::cmp::Ordering;
-use std::ffi::{CStr, c_int, c_void};
+use std::ffi::{CStr, c_char, c_int, c_void};
 
 /// The comparison with its connection, which a panicking comparison interrupts.
 struct Collation<C> {
@@ -103,4 +103,50 @@ unsafe extern "C" fn compare_texts<C: Fn(&str, &str) -> Ordering>(
 unsafe extern "C" fn destroy<C>(data: *mut c_void) {
     // SAFETY: `data` is the Box<Collation<C>> registered in `create`; SQLite calls this once.
     drop_quietly(unsafe { Box::from_raw(data.cast::<Collation<C>>()) });
+}
+
+/// The names of collations SQLite looked for and did not find, recorded by the
+/// collation-needed callback. The connection creates them after the prepare that needed them
+/// has failed, outside any SQLite call, and prepares again (see `crate::collations`).
+#[derive(Default)]
+pub(crate) struct Wanted(std::cell::RefCell<Vec<String>>);
+
+impl Wanted {
+    /// The names recorded since the last call, each once.
+    pub(crate) fn take(&self) -> Vec<String> {
+        std::mem::take(&mut *self.0.borrow_mut())
+    }
+}
+
+/// `sqlite3_collation_needed` recording into `wanted`, or (None) no callback.
+pub(crate) fn set_collation_needed(conn: &RawConnection, wanted: Option<&Wanted>) -> Result<()> {
+    type Needed = unsafe extern "C" fn(*mut c_void, *mut ffi::sqlite3, c_int, *const c_char);
+    let (callback, data) = match wanted {
+        Some(wanted) => (
+            Some(record_wanted as Needed),
+            std::ptr::from_ref(wanted).cast_mut().cast(),
+        ),
+        None => (None, std::ptr::null_mut()),
+    };
+    // SAFETY: the connection is open; `data` is null or the connection's boxed `Wanted`, which
+    // it keeps until SQLite has been given another pointer or the connection is closed.
+    conn.call(|db| unsafe { ffi::sqlite3_collation_needed(db, data, callback) })
+}
+
+unsafe extern "C" fn record_wanted(
+    data: *mut c_void,
+    _db: *mut ffi::sqlite3,
+    _encoding: c_int,
+    name: *const c_char,
+) {
+    // SAFETY: `data` is the live `Wanted` registered in `set_collation_needed`, used by this
+    // thread only; `name` is a NUL-terminated string valid for the call.
+    let (wanted, name) = unsafe { (&*data.cast::<Wanted>(), super::optional_str(name)) };
+    // No user code runs here (a push can only fail to allocate): nothing can re-enter.
+    let _ = catch(|| {
+        let mut names = wanted.0.borrow_mut();
+        if let Some(name) = name.filter(|name| !names.iter().any(|n| n == name)) {
+            names.push(name.to_owned());
+        }
+    });
 }

@@ -40,7 +40,7 @@ impl RawConnection {
         // mutex around it, so even installing the allocator hooks belongs to the thread that
         // owns it.
         let door = Door::new()?;
-        super::alloc::ensure_installed();
+        super::setup::initialise();
         let mut db = ptr::null_mut();
         let vfs = vfs.map_or(ptr::null(), CStr::as_ptr);
         // SAFETY: `path` and `vfs` are NUL-terminated (or null) and outlive the call.

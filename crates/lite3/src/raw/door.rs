@@ -54,6 +54,10 @@ const _: () = assert!(LOOK_CLOSER != fork::UNSEEN);
 impl Door {
     /// The door of a connection being opened on this thread, in this process.
     pub(crate) fn new() -> Result<Self> {
+        if let Some(hook) = hook_scope::running_on(std::ptr::null_mut()) {
+            // A callback that may run under SQLite's global mutexes (the log) opens nothing.
+            return Err(Error::HookReentry { hook });
+        }
         let pinned_to_sqlite_thread = sqlite_thread::library_is_single_threaded();
         let ownership = if pinned_to_sqlite_thread {
             Some(sqlite_thread::claim()?)
@@ -275,6 +279,27 @@ impl RawConnection {
     }
 }
 
+/// A call a running callback makes on its own connection where SQLite allows one (a WAL hook
+/// checkpointing, a preupdate hook reading the row being changed). The SQLite call that is
+/// running the callback came in through this connection's door on this thread, so its checks
+/// hold for the whole callback; what is left is capturing the error while the handle is still
+/// the callback's. The hook scope that refuses other calls stays in force.
+///
+/// # Safety
+/// `db` is the open connection whose callback is running on this thread, and `f` makes one call
+/// on it that SQLite allows inside that callback.
+pub(crate) unsafe fn call_from_callback(
+    db: *mut ffi::sqlite3,
+    f: impl FnOnce(*mut ffi::sqlite3) -> c_int,
+) -> Result<()> {
+    let rc = f(db);
+    if rc == ffi::SQLITE_OK {
+        return Ok(());
+    }
+    // SAFETY: guaranteed by the caller: `db` is open and its callback runs on this thread.
+    Err(Error::Sqlite(unsafe { super::error::from_handle(db, rc) }))
+}
+
 /// Hooks SQLite forbids to touch their own connection ("must not do anything that will modify
 /// the database connection that invoked the callback", which includes preparing or stepping
 /// any statement): while one runs, a call into its connection is refused with
@@ -313,12 +338,13 @@ pub(crate) mod hook_scope {
         }
     }
 
-    /// The name of the hook of `db` running on this thread, if one is.
+    /// The name of the hook of `db` running on this thread, if one is. A scope entered for a
+    /// null connection (SQLite's log callback) covers every connection.
     pub(crate) fn running_on(db: *mut ffi::sqlite3) -> Option<&'static str> {
         RUNNING.with(|running| {
             running
                 .get()
-                .filter(|(hooked, _)| *hooked == db)
+                .filter(|(hooked, _)| *hooked == db || hooked.is_null())
                 .map(|(_, name)| name)
         })
     }

@@ -3,7 +3,8 @@
 
 use super::RawConnection;
 use super::panic::catch;
-use crate::types::{FromSqlRef, ToSql, ValueRef};
+use crate::functions::SqlFnOutput;
+use crate::types::{FromSqlRef, ValueRef};
 use crate::{Error, Result, ffi};
 use std::ffi::{CStr, c_int, c_void};
 use std::marker::PhantomData;
@@ -250,11 +251,15 @@ unsafe extern "C" fn free_aux(data: *mut c_void) {
 /// Reports `outcome`, a user callback's result for the SQLite call `ctx` belongs to: the value
 /// becomes the call's result; an error is parked for the caller (SQLite sees its message); a
 /// panic (None) was parked by `catch` already.
-pub(crate) fn report<T: ToSql>(ctx: *mut ffi::sqlite3_context, outcome: Option<Result<T>>) {
+pub(crate) fn report<T: SqlFnOutput>(ctx: *mut ffi::sqlite3_context, outcome: Option<Result<T>>) {
     let failure = match outcome {
-        Some(Ok(value)) => match value.to_sql() {
-            Ok(out) => {
+        Some(Ok(value)) => match SqlFnOutput::to_sql(&value) {
+            Ok((out, subtype)) => {
                 set_result(ctx, out.value_ref());
+                if let Some(subtype) = subtype {
+                    // SAFETY: `ctx` is the live context of the current call.
+                    unsafe { ffi::sqlite3_result_subtype(ctx, subtype) };
+                }
                 return;
             }
             Err(error) => error,
@@ -292,7 +297,7 @@ pub(crate) fn create_scalar<F, T>(
 ) -> Result<()>
 where
     F: Fn(&mut Context<'_>) -> Result<T> + Send + 'static,
-    T: ToSql,
+    T: SqlFnOutput,
 {
     // The closure is boxed only once the door lets the call in, so a refused call frees it.
     conn.call(|db| {
@@ -340,7 +345,7 @@ unsafe extern "C" fn call<F, T>(
     argv: *mut *mut ffi::sqlite3_value,
 ) where
     F: Fn(&mut Context<'_>) -> Result<T> + Send + 'static,
-    T: ToSql,
+    T: SqlFnOutput,
 {
     // SAFETY: SQLite passes the user data registered in `create_scalar`, a live Box<F>, and
     // `argc` arguments valid for this call.

@@ -7,6 +7,9 @@ use super::RawConnection;
 use super::callback::BoxedCallback;
 use super::door::hook_scope::HookScope;
 use super::panic::catch;
+#[cfg(feature = "preupdate_hook")]
+use super::preupdate::PreUpdateRow;
+use super::wal::HookTarget;
 use crate::{Result, ffi};
 use std::ffi::{c_char, c_int, c_void};
 
@@ -219,4 +222,111 @@ unsafe extern "C" fn authorize<F: FnMut(c_int, [Option<&str>; 4]) -> c_int>(
     // SAFETY: `data` is the live Box<Hooked<F>> registered in `set_authorizer`.
     let answer = unsafe { Hooked::<F>::run(data, |f| f(code, args)) };
     answer.unwrap_or(ffi::SQLITE_DENY)
+}
+
+/// `sqlite3_wal_hook`: the closure gets the connection, the database's name and the number of
+/// pages in the WAL after a commit. An error it returns is parked as
+/// [`Error::WalHookFailed`](crate::Error::WalHookFailed) (the commit has happened) and its code
+/// goes to SQLite, which reports it through the committing statement; a panic does the same
+/// with SQLITE_ERROR and resumes in the caller.
+pub(crate) fn set_wal_hook<F>(
+    conn: &RawConnection,
+    hook: Option<F>,
+) -> Result<Option<BoxedCallback>>
+where
+    F: FnMut(HookTarget, c_int) -> Result<()> + Send + 'static,
+{
+    type WalHook =
+        unsafe extern "C" fn(*mut c_void, *mut ffi::sqlite3, *const c_char, c_int) -> c_int;
+    let callback = hook.as_ref().map(|_| wal::<F> as WalHook);
+    let (owner, data) = boxed(conn, "WAL", hook);
+    install(conn, |db| {
+        // SAFETY: as for `set_commit_hook`: `data` is the Box<Hooked<F>> the connection keeps.
+        unsafe { ffi::sqlite3_wal_hook(db, callback, data) };
+    })?;
+    Ok(owner)
+}
+
+unsafe extern "C" fn wal<F>(
+    data: *mut c_void,
+    db: *mut ffi::sqlite3,
+    name: *const c_char,
+    pages: c_int,
+) -> c_int
+where
+    F: FnMut(HookTarget, c_int) -> Result<()>,
+{
+    // SAFETY: SQLite is running this connection's WAL hook with the database's name; the
+    // target is moved into the closure's call and dropped when it returns.
+    let target = unsafe { HookTarget::new(db, name) };
+    // SAFETY: `data` is the live Box<Hooked<F>> registered in `set_wal_hook`.
+    match unsafe { Hooked::<F>::run(data, |f| f(target, pages)) } {
+        Some(Ok(())) => ffi::SQLITE_OK,
+        Some(Err(error)) => {
+            let code = error
+                .sqlite_error()
+                .map_or(ffi::SQLITE_ERROR, |e| e.extended_code);
+            let error = crate::Error::WalHookFailed {
+                source: Box::new(error),
+            };
+            super::panic::park_error(db, error);
+            code
+        }
+        None => ffi::SQLITE_ERROR,
+    }
+}
+
+/// `sqlite3_preupdate_hook`: the closure gets the connection, the operation code, database and
+/// table names, and the rowids before and after the change.
+#[cfg(feature = "preupdate_hook")]
+pub(crate) fn set_preupdate_hook<F>(
+    conn: &RawConnection,
+    hook: Option<F>,
+) -> Result<Option<BoxedCallback>>
+where
+    F: FnMut(c_int, &str, &str, [PreUpdateRow; 2], i64, i64) + Send + 'static,
+{
+    type PreUpdate = unsafe extern "C" fn(
+        *mut c_void,
+        *mut ffi::sqlite3,
+        c_int,
+        *const c_char,
+        *const c_char,
+        i64,
+        i64,
+    );
+    let callback = hook.as_ref().map(|_| preupdate::<F> as PreUpdate);
+    let (owner, data) = boxed(conn, "preupdate", hook);
+    install(conn, |db| {
+        // SAFETY: as for `set_commit_hook`: `data` is the Box<Hooked<F>> the connection keeps.
+        unsafe { ffi::sqlite3_preupdate_hook(db, callback, data) };
+    })?;
+    Ok(owner)
+}
+
+#[cfg(feature = "preupdate_hook")]
+unsafe extern "C" fn preupdate<F>(
+    data: *mut c_void,
+    db: *mut ffi::sqlite3,
+    op: c_int,
+    db_name: *const c_char,
+    table: *const c_char,
+    old_rowid: i64,
+    new_rowid: i64,
+) where
+    F: FnMut(c_int, &str, &str, [PreUpdateRow; 2], i64, i64),
+{
+    // SAFETY: the names are NUL-terminated strings valid for this call.
+    let (db_name, table) = unsafe {
+        (
+            super::optional_str(db_name).unwrap_or(""),
+            super::optional_str(table).unwrap_or(""),
+        )
+    };
+    // SAFETY: SQLite is running this connection's preupdate hook; the rows are moved into the
+    // closure's call and dropped when it returns.
+    let rows = unsafe { [PreUpdateRow::new(db), PreUpdateRow::new(db)] };
+    // SAFETY: `data` is the live Box<Hooked<F>> registered in `set_preupdate_hook`.
+    let _ =
+        unsafe { Hooked::<F>::run(data, |f| f(op, db_name, table, rows, old_rowid, new_rowid)) };
 }

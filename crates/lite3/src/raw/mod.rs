@@ -18,11 +18,15 @@ pub(crate) mod function;
 pub(crate) mod hooks;
 pub(crate) mod lossy_names;
 mod panic;
+#[cfg(feature = "preupdate_hook")]
+pub(crate) mod preupdate;
+pub(crate) mod setup;
 mod sqlite_thread;
 pub(crate) mod statement;
 mod text;
 pub(crate) mod trace;
 mod value;
+pub(crate) mod wal;
 
 pub(crate) use connection::{InterruptTarget, RawConnection};
 pub(crate) use fork::current as process_generation;
