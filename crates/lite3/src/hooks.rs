@@ -1,6 +1,7 @@
 //! Data-change hooks and the progress handler, in rusqlite's shapes: `commit_hook`,
-//! `rollback_hook`, `update_hook`, `progress_handler`. Each takes `&mut self`, so no statement
-//! can be running while a hook is set, replaced (`Some`) or removed (`None`).
+//! `rollback_hook`, `update_hook`, `wal_hook`, `preupdate_hook`, `progress_handler`. Each takes
+//! `&mut self`, so no statement can be running while a hook is set, replaced (`Some`) or
+//! removed (`None`).
 //!
 //! The callback rules, as for every lite3 callback: a panic is caught before it reaches C and
 //! resumes in the Rust code whose statement triggered the hook (for the commit hook and the
