@@ -2,6 +2,7 @@
 //! `lite3` API only.
 #![forbid(unsafe_code)]
 
+mod backup;
 mod bench;
 mod check;
 mod database;
@@ -59,6 +60,10 @@ enum Command {
     /// Check the database's integrity and foreign keys. Exit status: 0 no problems found,
     /// 2 problems found (listed), 1 the database could not be checked.
     Check(check::Args),
+    /// Copy a database online to a new file (written beside it, renamed when complete).
+    Backup(backup::BackupArgs),
+    /// Replace a database's content with a backup's, in one transaction.
+    Restore(backup::RestoreArgs),
     /// Run the standard workloads W1–W4 and print timings and checksums.
     Bench(bench::Args),
     /// Show the SQLite version and options, the file's layout and memory figures.
@@ -89,6 +94,8 @@ fn main() -> ExitCode {
             Ok(check::Verdict::Problems) => return ExitCode::from(2),
             other => other.map(drop).map_err(|e| database::at(&args.db, e)),
         },
+        Command::Backup(args) => backup::run_backup(&args),
+        Command::Restore(args) => backup::run_restore(&args),
         Command::Bench(args) => bench::run(&args),
         Command::Stats(args) => stats::run(&args).map_err(|e| database::at(&args.db, e)),
     };

@@ -54,6 +54,7 @@ fn round(i: i64) -> lite3::Result<()> {
     hooks(&mut conn)?;
     aggregates(&conn)?;
     on_demand_and_subtypes(&mut conn)?;
+    data_movement(&mut conn)?;
     conn.close().map_err(|(_, e)| e)?;
     wal_hook(i)?;
 
@@ -204,6 +205,62 @@ fn aggregates(conn: &Connection) -> lite3::Result<()> {
         )
     }));
     conn.remove_collation("boom")?;
+    Ok(())
+}
+
+/// Backups (complete, dropped part-way, failing on a full destination), blobs (written, read,
+/// refused past the end, aborted by a failed reopen, left open for the drop) and serialized
+/// databases (copied, lent, handed to SQLite, refused).
+fn data_movement(conn: &mut Connection) -> lite3::Result<()> {
+    use lite3::MAIN_DB;
+    use lite3::backup::{Backup, StepResult};
+    use lite3::blob::ZeroBlob;
+    use lite3::serialize::OwnedData;
+
+    let mut copy = Connection::open_in_memory()?;
+    {
+        let backup = Backup::new(conn, &mut copy)?;
+        while backup.step(2)? != StepResult::Done {}
+    }
+    {
+        let backup = Backup::new(conn, &mut copy)?;
+        backup.step(1)?; // dropped part-way: rolled back
+    }
+    let full_path = std::env::temp_dir().join(format!("lite3-leak-full-{}.db", std::process::id()));
+    {
+        let mut full = Connection::open(&full_path)?;
+        full.pragma_update(None, "max_page_count", 1)?;
+        let backup = Backup::new(conn, &mut full)?;
+        assert!(backup.step(-1).is_err());
+    }
+    let _ = std::fs::remove_file(&full_path);
+    conn.execute_batch("CREATE TABLE IF NOT EXISTS files(data BLOB)")?;
+    conn.execute("INSERT INTO files VALUES (?1)", (ZeroBlob(64),))?;
+    let row = conn.last_insert_rowid();
+    {
+        let mut blob = conn.blob_open(MAIN_DB, "files", "data", row, false)?;
+        blob.write_at(b"payload", 0)?;
+        assert!(blob.write_at(b"too far", 60).is_err());
+        let mut back = [0u8; 7];
+        blob.read_at_exact(&mut back, 0)?;
+        assert!(blob.reopen(row + 1000).is_err());
+        assert!(blob.read_at_exact(&mut back, 0).is_err());
+    }
+    let _left_open = conn.blob_open(MAIN_DB, "files", "data", row, true)?;
+    drop(_left_open);
+    let bytes = conn.serialize(MAIN_DB)?.to_vec();
+    let mut shipped = Connection::open_in_memory()?;
+    shipped.deserialize(MAIN_DB, OwnedData::from_bytes(&bytes)?, false)?;
+    shipped.execute("INSERT INTO files VALUES (zeroblob(5000))", ())?;
+    let lent = shipped.serialize(MAIN_DB)?.len();
+    assert!(lent > bytes.len());
+    let mut junk = Connection::open_in_memory()?;
+    junk.deserialize(MAIN_DB, OwnedData::from_bytes(&[7; 512])?, true)?;
+    assert!(junk.prepare("SELECT 1 FROM files").is_err());
+    assert!(
+        junk.deserialize_read_exact(MAIN_DB, &[0u8; 3][..], 100, false)
+            .is_err()
+    );
     Ok(())
 }
 
@@ -361,8 +418,11 @@ fn log_entry(_code: i32, message: &str) {
 }
 
 fn main() -> lite3::Result<()> {
-    // The workload panics on purpose inside a user function; keep the output quiet.
-    std::panic::set_hook(Box::new(|_| {}));
+    // The workload panics on purpose inside a user function; keep the output quiet (set
+    // LEAK_STRESS_PANICS to see every panic when an assertion of the workload itself fails).
+    if std::env::var_os("LEAK_STRESS_PANICS").is_none() {
+        std::panic::set_hook(Box::new(|_| {}));
+    }
     lite3::trace::config_log(Some(log_entry))?;
     let rounds = std::env::args()
         .filter_map(|a| a.parse().ok())

@@ -93,6 +93,7 @@ impl<'s> Binder<'s> {
         let (value, lifetime) = match &output {
             ToSqlOutput::Borrowed(v) => (*v, lifetime),
             ToSqlOutput::Owned(v) => (v.as_ref(), Lifetime::Transient),
+            ToSqlOutput::ZeroBlob(len) => return self.bind_zeroblob(index, *len),
         };
         debug_assert!(index >= 1 && index <= self.parameter_count);
         let buffer = match value {
@@ -110,6 +111,16 @@ impl<'s> Binder<'s> {
         self.conn.check(rc)?;
         self.borrowed |= buffer && lifetime == Lifetime::Static;
         Ok(())
+    }
+
+    /// Binds a blob of `len` zero bytes, which SQLite makes without a buffer.
+    #[cold]
+    #[inline(never)]
+    fn bind_zeroblob(&mut self, index: usize, len: u64) -> Result<()> {
+        let len = usize::try_from(len).unwrap_or(usize::MAX);
+        self.check_length(ValueRef::Blob(&[]), len)?;
+        let rc = self.stmt.bind_zeroblob(index as c_int, len as u64);
+        self.conn.check(rc)
     }
 
     /// Rejects text and blobs SQLite would refuse, before calling it.

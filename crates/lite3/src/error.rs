@@ -252,6 +252,10 @@ pub enum Error {
         /// Which hook.
         hook: &'static str,
     },
+    /// A blob read or write reached past the end of the blob, or an offset beyond what SQLite
+    /// can address (2^31 - 1): nothing was read or written (rusqlite's name).
+    #[error("the blob I/O reaches past the end of the blob; nothing was read or written")]
+    BlobSizeError,
     /// A [WAL hook](crate::Connection::wal_hook) returned an error or panicked **after** its
     /// transaction was committed: the data is durable; only the hook's own work (a checkpoint,
     /// say) is in doubt. SQLite reports the hook's failure through the statement that

@@ -83,8 +83,10 @@
 #![warn(missing_docs)]
 
 mod authorizer;
+pub mod backup;
 mod batch;
 mod binder;
+pub mod blob;
 mod cache;
 mod callbacks;
 mod collations;
@@ -111,6 +113,7 @@ mod query_shapes;
 mod raw;
 mod rows;
 mod schema_names;
+pub mod serialize;
 mod sql_text;
 mod statement;
 mod statement_by_hand;

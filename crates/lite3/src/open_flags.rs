@@ -38,7 +38,29 @@ bitflags::bitflags! {
         const NO_FOLLOW = ffi::SQLITE_OPEN_NOFOLLOW;
         /// Extended result codes from the start (lite3 turns them on anyway).
         const EXRESCODE = ffi::SQLITE_OPEN_EXRESCODE;
+        /// Accepted for rusqlite code: lite3 opens every connection without SQLite's
+        /// per-connection mutex anyway (see above).
+        const SQLITE_OPEN_NO_MUTEX = ffi::SQLITE_OPEN_NOMUTEX;
+        /// Accepted for rusqlite code and without effect: lite3's types serialise each
+        /// connection, so it always opens without SQLite's per-connection mutex.
+        const SQLITE_OPEN_FULL_MUTEX = ffi::SQLITE_OPEN_FULLMUTEX;
+        /// Shared cache, which the vendored SQLite leaves out (`SQLITE_OMIT_SHARED_CACHE`,
+        /// SQLite's advice); accepted for rusqlite code.
+        const SQLITE_OPEN_SHARED_CACHE = 0x0002_0000;
     }
+}
+
+/// rusqlite's names for the flags above, so that rusqlite code compiles unchanged.
+#[allow(missing_docs, reason = "aliases of the documented flags above")]
+impl OpenFlags {
+    pub const SQLITE_OPEN_READ_ONLY: Self = Self::READ_ONLY;
+    pub const SQLITE_OPEN_READ_WRITE: Self = Self::READ_WRITE;
+    pub const SQLITE_OPEN_CREATE: Self = Self::CREATE;
+    pub const SQLITE_OPEN_URI: Self = Self::URI;
+    pub const SQLITE_OPEN_MEMORY: Self = Self::MEMORY;
+    pub const SQLITE_OPEN_PRIVATE_CACHE: Self = Self::PRIVATE_CACHE;
+    pub const SQLITE_OPEN_NOFOLLOW: Self = Self::NO_FOLLOW;
+    pub const SQLITE_OPEN_EXRESCODE: Self = Self::EXRESCODE;
 }
 
 impl Default for OpenFlags {

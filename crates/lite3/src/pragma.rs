@@ -180,7 +180,7 @@ fn pragma_sql(
     sql.push_str(name);
     if let Some((value, open, close)) = value {
         sql.push_str(open);
-        push_literal(&mut sql, value.to_sql()?.value_ref())?;
+        push_literal(&mut sql, value.to_sql()?.value_ref_or_error()?)?;
         sql.push_str(close);
     }
     Ok(sql)

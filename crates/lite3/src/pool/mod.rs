@@ -1,5 +1,6 @@
 //! [`Pool`]: one writer and N readers over a WAL database, shared by many threads.
 
+mod backup;
 mod guard;
 mod slots;
 

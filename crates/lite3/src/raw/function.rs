@@ -4,7 +4,7 @@
 use super::RawConnection;
 use super::panic::catch;
 use crate::functions::SqlFnOutput;
-use crate::types::{FromSqlRef, ValueRef};
+use crate::types::{FromSqlRef, ToSqlOutput, ValueRef};
 use crate::{Error, Result, ffi};
 use std::ffi::{CStr, c_int, c_void};
 use std::marker::PhantomData;
@@ -255,7 +255,17 @@ pub(crate) fn report<T: SqlFnOutput>(ctx: *mut ffi::sqlite3_context, outcome: Op
     let failure = match outcome {
         Some(Ok(value)) => match SqlFnOutput::to_sql(&value) {
             Ok((out, subtype)) => {
-                set_result(ctx, out.value_ref());
+                match out.value_ref() {
+                    Some(value) => set_result(ctx, value),
+                    // SAFETY: `ctx` is the live context of the current call; SQLite reports a
+                    // length over its limit as SQLITE_TOOBIG itself.
+                    None => unsafe {
+                        let ToSqlOutput::ZeroBlob(len) = out else {
+                            unreachable!("only a zeroblob has no value")
+                        };
+                        ffi::sqlite3_result_zeroblob64(ctx, len);
+                    },
+                }
                 if let Some(subtype) = subtype {
                     // SAFETY: `ctx` is the live context of the current call.
                     unsafe { ffi::sqlite3_result_subtype(ctx, subtype) };

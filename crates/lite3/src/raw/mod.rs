@@ -7,6 +7,8 @@
 
 pub(crate) mod aggregate;
 pub(crate) mod alloc;
+pub(crate) mod backup;
+pub(crate) mod blob;
 pub(crate) mod callback;
 pub(crate) mod collation;
 pub(crate) mod connection;
@@ -20,6 +22,7 @@ pub(crate) mod lossy_names;
 mod panic;
 #[cfg(feature = "preupdate_hook")]
 pub(crate) mod preupdate;
+pub(crate) mod serialize;
 pub(crate) mod setup;
 mod sqlite_thread;
 pub(crate) mod statement;

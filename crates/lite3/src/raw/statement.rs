@@ -151,6 +151,12 @@ impl RawStatement {
     /// Text and blob lengths were checked by the caller.
     #[inline]
     #[must_use = "the result code says whether the value was bound"]
+    /// `sqlite3_bind_zeroblob64`: a blob of `len` zero bytes, made by SQLite.
+    pub(crate) fn bind_zeroblob(&self, index: c_int, len: u64) -> c_int {
+        // SAFETY: the statement is valid; SQLite checks the index and the length.
+        unsafe { ffi::sqlite3_bind_zeroblob64(self.as_ptr(), index, len) }
+    }
+
     pub(crate) fn bind(&self, index: c_int, value: ValueRef<'_>, lifetime: Lifetime) -> c_int {
         let destructor = match lifetime {
             Lifetime::Static => ffi::SQLITE_STATIC,

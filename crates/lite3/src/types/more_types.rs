@@ -99,7 +99,7 @@ macro_rules! non_zero {
         impl ToSql for $nz {
             #[inline]
             fn to_sql(&self) -> Result<ToSqlOutput<'_>, Error> {
-                Ok(ToSqlOutput::Owned(self.get().to_sql()?.value_ref().to_owned()))
+                Ok(ToSqlOutput::Owned(self.get().to_sql()?.value_ref_or_error()?.to_owned()))
             }
         }
     )*};
@@ -145,7 +145,7 @@ mod tests {
         );
         assert_eq!(
             NonZeroU64::new(7).unwrap().to_sql().unwrap().value_ref(),
-            ValueRef::Integer(7)
+            Some(ValueRef::Integer(7))
         );
         assert_eq!(f32::column_result(ValueRef::Real(0.5)).unwrap(), 0.5);
         assert_eq!(

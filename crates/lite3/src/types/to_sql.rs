@@ -15,27 +15,42 @@ use std::sync::Arc;
 /// # Ok::<(), lite3::Error>(())
 /// ```
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub enum ToSqlOutput<'a> {
     /// Borrowed from the Rust value.
     Borrowed(ValueRef<'a>),
     /// Made by the conversion.
     Owned(Value),
+    /// A BLOB of this many zero bytes, which SQLite makes without a buffer (see
+    /// [`ZeroBlob`](crate::blob::ZeroBlob)); fill it in place with [`Blob`](crate::blob::Blob).
+    ZeroBlob(u64),
 }
 
 impl ToSqlOutput<'_> {
-    /// The value to bind.
+    /// The value to bind; `None` for a [`ZeroBlob`](ToSqlOutput::ZeroBlob), whose bytes
+    /// SQLite makes itself.
     ///
     /// ```
-    /// use lite3::{ToSql, ValueRef};
-    /// assert_eq!(7_i32.to_sql()?.value_ref(), ValueRef::Integer(7));
+    /// use lite3::{ToSql, ValueRef, blob::ZeroBlob};
+    /// assert_eq!(7_i32.to_sql()?.value_ref(), Some(ValueRef::Integer(7)));
+    /// assert_eq!(ZeroBlob(16).to_sql()?.value_ref(), None);
     /// # Ok::<(), lite3::Error>(())
     /// ```
     #[must_use]
-    pub fn value_ref(&self) -> ValueRef<'_> {
+    pub fn value_ref(&self) -> Option<ValueRef<'_>> {
         match self {
-            ToSqlOutput::Borrowed(v) => *v,
-            ToSqlOutput::Owned(v) => v.as_ref(),
+            ToSqlOutput::Borrowed(v) => Some(*v),
+            ToSqlOutput::Owned(v) => Some(v.as_ref()),
+            ToSqlOutput::ZeroBlob(_) => None,
         }
+    }
+
+    /// As [`value_ref`](Self::value_ref), for conversions that wrap another `ToSql` value,
+    /// where a zeroblob is a conversion error.
+    pub(crate) fn value_ref_or_error(&self) -> crate::Result<ValueRef<'_>> {
+        self.value_ref().ok_or_else(|| {
+            crate::Error::ToSqlConversionFailure("a zeroblob has no value to convert".into())
+        })
     }
 }
 
@@ -217,7 +232,10 @@ impl ToSql for ValueRef<'_> {
 impl ToSql for ToSqlOutput<'_> {
     #[inline]
     fn to_sql(&self) -> Result<ToSqlOutput<'_>> {
-        Ok(ToSqlOutput::Borrowed(self.value_ref()))
+        Ok(match self {
+            ToSqlOutput::ZeroBlob(len) => ToSqlOutput::ZeroBlob(*len),
+            other => ToSqlOutput::Borrowed(other.value_ref_or_error()?),
+        })
     }
 }
 

@@ -44,7 +44,7 @@ impl ToSql for NonZeroI128 {
     #[inline]
     fn to_sql(&self) -> Result<ToSqlOutput<'_>> {
         Ok(ToSqlOutput::Owned(
-            self.get().to_sql()?.value_ref().to_owned(),
+            self.get().to_sql()?.value_ref_or_error()?.to_owned(),
         ))
     }
 }
