@@ -141,6 +141,8 @@ pub use params::{Params, ParamsFromIter, params_from_iter};
 pub use pool::{Pool, PoolBuilder, PoolMetrics, PooledConnection};
 pub use prep_flags::PrepFlags;
 pub use query_shapes::{AndThenRows, OptionalExtension};
+#[cfg(feature = "load_extension")]
+pub use raw::load_extension::LoadExtensionGuard;
 pub use rows::{MappedRows, Row, RowIndex, Rows};
 pub use schema_names::{DEFAULT_NAME, MAIN_DB, Name, TEMP_DB};
 pub use statement::Statement;

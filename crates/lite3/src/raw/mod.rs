@@ -18,6 +18,8 @@ pub(crate) mod fault;
 mod fork;
 pub(crate) mod function;
 pub(crate) mod hooks;
+#[cfg(feature = "load_extension")]
+pub(crate) mod load_extension;
 pub(crate) mod lossy_names;
 mod panic;
 #[cfg(feature = "preupdate_hook")]
