@@ -50,3 +50,39 @@ fn backup_blob_and_serialize() -> Result<()> {
     std::fs::remove_dir_all(&dir).unwrap();
     Ok(())
 }
+
+#[test]
+fn session_changeset_applies_with_a_conflict_handler() -> Result<()> {
+    use rusqlite::session::{ConflictAction, ConflictType, Session};
+
+    let source = Connection::open_in_memory()?;
+    let replica = Connection::open_in_memory()?;
+    for db in [&source, &replica] {
+        db.execute_batch("CREATE TABLE kv(k TEXT PRIMARY KEY, v INTEGER)")?;
+        db.execute("INSERT INTO kv VALUES ('a', 1)", [])?;
+    }
+    let changes = {
+        let mut session = Session::new(&source)?;
+        session.attach(None::<&str>)?;
+        source.execute("UPDATE kv SET v = 2 WHERE k = 'a'", [])?;
+        source.execute("INSERT INTO kv VALUES ('b', 3)", [])?;
+        session.changeset()?
+    };
+    replica.execute("UPDATE kv SET v = 9 WHERE k = 'a'", [])?;
+    replica.apply(
+        &changes,
+        None::<fn(&str) -> bool>,
+        |kind, _item| match kind {
+            ConflictType::SQLITE_CHANGESET_DATA => ConflictAction::SQLITE_CHANGESET_REPLACE,
+            _ => ConflictAction::SQLITE_CHANGESET_ABORT,
+        },
+    )?;
+    let total: i64 = replica.query_row("SELECT sum(v) FROM kv", [], |r| r.get(0))?;
+    assert_eq!(total, 5);
+    replica.apply(&changes.invert()?, None::<fn(&str) -> bool>, |_, _| {
+        ConflictAction::SQLITE_CHANGESET_OMIT
+    })?;
+    let left: i64 = replica.query_row("SELECT count(*) FROM kv", [], |r| r.get(0))?;
+    assert_eq!(left, 1);
+    Ok(())
+}

@@ -55,6 +55,8 @@ fn round(i: i64) -> lite3::Result<()> {
     aggregates(&conn)?;
     on_demand_and_subtypes(&mut conn)?;
     data_movement(&mut conn)?;
+    #[cfg(feature = "session")]
+    sessions(&mut conn)?;
     conn.close().map_err(|(_, e)| e)?;
     wal_hook(i)?;
 
@@ -259,6 +261,67 @@ fn data_movement(conn: &mut Connection) -> lite3::Result<()> {
     assert!(junk.prepare("SELECT 1 FROM files").is_err());
     assert!(
         junk.deserialize_read_exact(MAIN_DB, &[0u8; 3][..], 100, false)
+            .is_err()
+    );
+    Ok(())
+}
+
+/// Sessions, changesets (inverted, concatenated, grouped, streamed, iterated part-way) and
+/// applies that succeed, conflict, abort and panic.
+#[cfg(feature = "session")]
+fn sessions(conn: &mut Connection) -> lite3::Result<()> {
+    use lite3::hooks::{Action, PreUpdateCase};
+    use lite3::session::{Changegroup, Changeset, ConflictAction, Session};
+    // The preupdate hook left by an earlier step excludes sessions until it is removed.
+    assert!(Session::new(conn).is_err());
+    conn.preupdate_hook(None::<fn(Action, &str, &str, &PreUpdateCase)>)?;
+    let conn = &*conn;
+    conn.execute_batch("CREATE TABLE IF NOT EXISTS kv(k TEXT PRIMARY KEY, v)")?;
+    let changes = {
+        let mut session = Session::new(conn)?;
+        let kept = String::from("filter state");
+        session.table_filter(Some(move |t: &str| t.len() < kept.len()));
+        session.attach(None::<&str>)?;
+        conn.execute("INSERT OR REPLACE INTO kv VALUES ('a', 1), ('b', 2)", ())?;
+        let mut streamed = Vec::new();
+        session.patchset_strm(&mut streamed)?;
+        session.changeset()?
+    };
+    let both = Changeset::concat(&changes, &changes.invert()?)?;
+    let mut group = Changegroup::new()?;
+    group.add(&changes)?;
+    group.add_stream(&mut both.as_bytes())?;
+    drop(group.output()?);
+    let mut iter = changes.iter()?;
+    iter.next()?; // stopped part-way
+    drop(iter);
+    let replica = Connection::open_in_memory()?;
+    replica
+        .execute_batch("CREATE TABLE kv(k TEXT PRIMARY KEY, v); INSERT INTO kv VALUES ('a', 9)")?;
+    assert!(
+        replica
+            .apply(&changes, None::<fn(&str) -> bool>, |_, _| {
+                ConflictAction::SQLITE_CHANGESET_ABORT
+            })
+            .is_err()
+    );
+    let _ = catch_unwind(AssertUnwindSafe(|| {
+        replica.apply(
+            &changes,
+            None::<fn(&str) -> bool>,
+            |_, _| -> ConflictAction { panic!("conflict handler") },
+        )
+    }));
+    replica.apply(&changes, Some(|_: &str| true), |_, _| {
+        ConflictAction::SQLITE_CHANGESET_REPLACE
+    })?;
+    assert!(
+        replica
+            .apply(
+                &Changeset::from_bytes(&[0x54, 1, 2])?,
+                None::<fn(&str) -> bool>,
+                |_, _| { ConflictAction::SQLITE_CHANGESET_OMIT }
+            )
             .is_err()
     );
     Ok(())

@@ -65,6 +65,15 @@ impl Callbacks {
         self.replace(slot, None);
     }
 
+    /// Whether a closure is registered for `slot`.
+    #[cfg_attr(
+        not(feature = "session"),
+        allow(dead_code, reason = "sessions need it")
+    )]
+    pub(crate) fn is_set(&self, slot: Slot) -> bool {
+        self.registered.borrow()[slot as usize].is_some()
+    }
+
     /// Notes a change SQLite keeps track of itself (a user function created or removed).
     pub(crate) fn mark_changed(&self) {
         self.changed.set(true);

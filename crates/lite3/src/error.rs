@@ -567,3 +567,18 @@ impl ErrorCode {
         }
     }
 }
+
+/// An `ErrorCode::Misuse` error with lite3's explanation, for calls lite3 refuses because
+/// SQLite would misbehave (not report) if they went ahead.
+#[cfg_attr(
+    not(feature = "session"),
+    allow(dead_code, reason = "used by sessions")
+)]
+pub(crate) fn misuse(message: &str) -> Error {
+    Error::Sqlite(SqliteError {
+        code: ErrorCode::Misuse,
+        extended_code: crate::ffi::SQLITE_MISUSE,
+        message: message.to_owned(),
+        offset: None,
+    })
+}

@@ -114,6 +114,8 @@ mod raw;
 mod rows;
 mod schema_names;
 pub mod serialize;
+#[cfg(feature = "session")]
+pub mod session;
 mod sql_text;
 mod statement;
 mod statement_by_hand;

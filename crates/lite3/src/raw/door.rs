@@ -132,7 +132,11 @@ impl RawConnection {
     pub(crate) fn call(&self, f: impl FnOnce(*mut ffi::sqlite3) -> c_int) -> Result<()> {
         self.enter()?;
         let rc = f(self.as_ptr());
-        self.check(rc)
+        self.check(rc)?;
+        // A callback the call ran (a busy handler, a changeset filter) may have panicked even
+        // though SQLite reports success.
+        self.succeeded();
+        Ok(())
     }
 
     /// Turns an SQLite return code into a `Result`.

@@ -25,6 +25,8 @@ mod panic;
 #[cfg(feature = "preupdate_hook")]
 pub(crate) mod preupdate;
 pub(crate) mod serialize;
+#[cfg(feature = "session")]
+pub(crate) mod session;
 pub(crate) mod setup;
 mod sqlite_thread;
 pub(crate) mod statement;
