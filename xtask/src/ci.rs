@@ -117,6 +117,10 @@ const STEPS: &[(&str, Step)] = &[
         Step::Task(crate::interop::run, &[]),
     ),
     (
+        "Litestream replicates and restores what lite3 committed",
+        Step::Task(crate::replicate::run, &[]),
+    ),
+    (
         "packaged crates build for a registry user",
         Step::Task(crate::package_check::run, &[]),
     ),

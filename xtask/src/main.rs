@@ -14,6 +14,7 @@ mod leak;
 mod libclang;
 mod msrv;
 mod package_check;
+mod replicate;
 mod tools;
 mod vendor;
 // SQLite version parsing, shared with lite3-sys's build script.
@@ -44,6 +45,11 @@ tasks:
   msrv [--install]
         cargo check of lite3-sys, lite3 and lite3-cli with exactly the Rust version their
         rust-version declares (installed with rustup when --install allows)
+  replicate-check [--seconds N] [--install]
+        lite3 under Litestream: a Pool and a Worker commit tagged transactions while
+        `litestream replicate` copies the database to a file:// replica; after a clean stop, and
+        again after killing the writer with SIGKILL, `litestream restore` rebuilds it and every
+        acknowledged transaction must be there, whole (default 4 s of writes per round)
   dist [--target T]... [--install]
         static release builds of `lite3` (default: x86_64 and aarch64 musl; zig cross-compiles),
         checked static from the ELF headers, smoke-tested (aarch64 under qemu), packed into
@@ -87,6 +93,7 @@ fn main() -> ExitCode {
         Some("leak") => leak::run(args.collect()),
         Some("deny") => deny::run(args.collect()),
         Some("interop") => interop::run(args.collect()),
+        Some("replicate-check") => replicate::run(args.collect()),
         Some("ci") => ci::run(args.collect()),
         None | Some("help" | "-h" | "--help") => {
             println!("{TASKS}");

@@ -6,11 +6,10 @@
 mod common;
 
 use common::{TempDir, sqlite_turn};
-use lite3::hooks::{Action, Wal};
+use lite3::hooks::Wal;
 use lite3::wal::CheckpointMode;
 use lite3::{Connection, Error, ErrorCode};
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 fn wal_db(dir: &TempDir) -> Connection {
@@ -185,7 +184,8 @@ fn the_wal_hook_cannot_use_its_connection_for_anything_else() {
 #[cfg(feature = "preupdate_hook")]
 mod preupdate {
     use super::*;
-    use lite3::hooks::PreUpdateCase;
+    use lite3::hooks::{Action, PreUpdateCase};
+    use std::sync::atomic::{AtomicUsize, Ordering};
     use lite3::types::Value;
 
     type NoPreUpdate = fn(Action, &str, &str, &PreUpdateCase);
