@@ -9,9 +9,9 @@ use std::path::PathBuf;
 use std::process::{Command, Output};
 
 const EXAMPLE: &str = "leak_stress";
-/// What the workload needs beyond the defaults: the preupdate hook's closures and the session
-/// extension's objects are C-held too.
-const FEATURES: &str = "preupdate_hook,session";
+/// What the workload needs beyond the defaults: the preupdate hook's closures, the session
+/// extension's objects and the csv module's tables are C-held too.
+const FEATURES: &str = "preupdate_hook,session,csvtab";
 const VALGRIND_ERROR: i32 = 97;
 
 pub fn run(args: Vec<String>) -> Result<(), String> {

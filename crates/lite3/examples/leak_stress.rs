@@ -55,6 +55,7 @@ fn round(i: i64) -> lite3::Result<()> {
     aggregates(&conn)?;
     on_demand_and_subtypes(&mut conn)?;
     data_movement(&mut conn)?;
+    virtual_tables(&conn)?;
     #[cfg(feature = "session")]
     sessions(&mut conn)?;
     conn.close().map_err(|(_, e)| e)?;
@@ -263,6 +264,126 @@ fn data_movement(conn: &mut Connection) -> lite3::Result<()> {
         junk.deserialize_read_exact(MAIN_DB, &[0u8; 3][..], 100, false)
             .is_err()
     );
+    Ok(())
+}
+
+/// Virtual tables: the bundled modules, pointer-bound arrays (kept by a cached statement,
+/// refused when of the wrong type), and a module with aux data whose methods fail and panic,
+/// left registered and connected for the close to free.
+fn virtual_tables(conn: &Connection) -> lite3::Result<()> {
+    use lite3::types::{ToSqlOutput, Value};
+    use lite3::vtab::{
+        Context, Filters, IndexInfo, Module, VTab, VTabConnection, VTabCursor, array, series,
+    };
+    use std::borrow::Cow;
+    use std::ffi::{CStr, c_int};
+    use std::rc::Rc;
+
+    /// `faulty(mode)`: one row; `mode` 1 fails in filter, 2 panics in column.
+    struct Faulty(String);
+    struct FaultyCursor(i64, String);
+    impl VTab for Faulty {
+        type Aux = String;
+        type Cursor = FaultyCursor;
+        fn connect(
+            _: &mut VTabConnection,
+            aux: Option<&String>,
+            _: &[u8],
+            _: &[u8],
+            _: &[u8],
+            _: &[&[u8]],
+        ) -> lite3::Result<(Cow<'static, CStr>, Self)> {
+            Ok((
+                Cow::Borrowed(c"CREATE TABLE x(v, mode HIDDEN)"),
+                Faulty(aux.cloned().unwrap_or_default()),
+            ))
+        }
+        fn best_index(&self, info: &mut IndexInfo) -> lite3::Result<bool> {
+            if let Some(i) = info
+                .constraints()
+                .position(|c| c.is_usable() && c.column() == 1)
+            {
+                let mut usage = info.constraint_usage(i);
+                usage.set_argv_index(1);
+                usage.set_omit(true);
+            }
+            info.set_idx_str(&self.0);
+            Ok(true)
+        }
+        fn open(&mut self) -> lite3::Result<FaultyCursor> {
+            Ok(FaultyCursor(0, self.0.clone()))
+        }
+    }
+    impl VTabCursor for FaultyCursor {
+        fn filter(&mut self, _: c_int, idx: Option<&str>, args: &Filters<'_>) -> lite3::Result<()> {
+            self.0 = args.get::<Option<i64>>(0).ok().flatten().unwrap_or(0);
+            self.1 = idx.unwrap_or_default().to_owned();
+            if self.0 == 1 {
+                return Err(lite3::Error::ModuleError(format!("refused: {}", self.1)));
+            }
+            Ok(())
+        }
+        fn next(&mut self) -> lite3::Result<()> {
+            self.0 = -1;
+            Ok(())
+        }
+        fn eof(&self) -> bool {
+            self.0 < 0
+        }
+        fn column(&self, ctx: &mut Context, _: c_int) -> lite3::Result<()> {
+            assert!(self.0 != 2, "faulty panicked");
+            ctx.set_result(self.1.as_str())
+        }
+        fn rowid(&self) -> lite3::Result<i64> {
+            Ok(1)
+        }
+    }
+    const FAULTY: Module<Faulty> = Module::eponymous_only_module();
+
+    series::load_module(conn)?;
+    array::load_module(conn)?;
+    conn.create_module("faulty", &FAULTY, Some("aux text".to_owned()))?;
+    let n: i64 = conn.query_row("SELECT sum(value) FROM generate_series(1, 50)", (), |r| {
+        r.get(0)
+    })?;
+    assert_eq!(n, 1275);
+    let values: array::Array = Rc::new((0..20).map(Value::from).collect());
+    {
+        let mut stmt = conn.prepare_cached("SELECT count(*) FROM rarray(?1)")?;
+        let n: i64 = stmt.query_row([&values], |r| r.get(0))?;
+        assert_eq!(n, 20);
+    }
+    let wrong = ToSqlOutput::new_boxed(vec![1_u8], c"rarray");
+    assert!(
+        conn.query_row("SELECT count(*) FROM rarray(?1)", [wrong], |r| r
+            .get::<_, i64>(0))
+            .is_err()
+    );
+    let text: String = conn.query_row("SELECT v FROM faulty(0)", (), |r| r.get(0))?;
+    assert_eq!(text, "aux text");
+    assert!(
+        conn.query_row("SELECT v FROM faulty(1)", (), |r| r.get::<_, String>(0))
+            .is_err()
+    );
+    let _ = catch_unwind(AssertUnwindSafe(|| {
+        conn.query_row("SELECT v FROM faulty(2)", (), |r| r.get::<_, String>(0))
+    }));
+    #[cfg(feature = "csvtab")]
+    {
+        lite3::vtab::csvtab::load_module(conn)?;
+        conn.execute_batch(
+            "CREATE VIRTUAL TABLE temp.people USING csv(data = 'name,age\nAda,36', header = yes)",
+        )?;
+        let name: String = conn.query_row("SELECT name FROM people", (), |r| r.get(0))?;
+        assert_eq!(name, "Ada");
+        assert!(
+            conn.execute(
+                "CREATE VIRTUAL TABLE temp.bad USING csv(header = maybe)",
+                ()
+            )
+            .is_err()
+        );
+    }
     Ok(())
 }
 

@@ -94,6 +94,7 @@ impl<'s> Binder<'s> {
             ToSqlOutput::Borrowed(v) => (*v, lifetime),
             ToSqlOutput::Owned(v) => (v.as_ref(), Lifetime::Transient),
             ToSqlOutput::ZeroBlob(len) => return self.bind_zeroblob(index, *len),
+            ToSqlOutput::Pointer(pointer) => return self.bind_pointer(index, pointer),
         };
         debug_assert!(index >= 1 && index <= self.parameter_count);
         let buffer = match value {
@@ -120,6 +121,15 @@ impl<'s> Binder<'s> {
         let len = usize::try_from(len).unwrap_or(usize::MAX);
         self.check_length(ValueRef::Blob(&[]), len)?;
         let rc = self.stmt.bind_zeroblob(index as c_int, len as u64);
+        self.conn.check(rc)
+    }
+
+    /// Binds a Rust value as a pointer (SQLite's pointer passing); SQLite keeps a reference
+    /// until the binding is replaced or cleared.
+    #[cold]
+    #[inline(never)]
+    fn bind_pointer(&mut self, index: usize, pointer: &crate::types::Pointer) -> Result<()> {
+        let rc = self.stmt.bind_pointer(index as c_int, pointer);
         self.conn.check(rc)
     }
 

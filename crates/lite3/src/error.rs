@@ -256,6 +256,10 @@ pub enum Error {
     /// can address (2^31 - 1): nothing was read or written (rusqlite's name).
     #[error("the blob I/O reaches past the end of the blob; nothing was read or written")]
     BlobSizeError,
+    /// A virtual table module refused its arguments or a value, or one of its methods was
+    /// called again while it was running (rusqlite's variant; see [`crate::vtab`]).
+    #[error("virtual table: {0}")]
+    ModuleError(String),
     /// A [WAL hook](crate::Connection::wal_hook) returned an error or panicked **after** its
     /// transaction was committed: the data is durable; only the hook's own work (a checkpoint,
     /// say) is in doubt. SQLite reports the hook's failure through the statement that

@@ -124,6 +124,7 @@ pub mod trace;
 mod transaction;
 mod transaction_state;
 pub mod types;
+pub mod vtab;
 pub mod wal;
 mod worker;
 

@@ -185,8 +185,8 @@ fn the_wal_hook_cannot_use_its_connection_for_anything_else() {
 mod preupdate {
     use super::*;
     use lite3::hooks::{Action, PreUpdateCase};
-    use std::sync::atomic::{AtomicUsize, Ordering};
     use lite3::types::Value;
+    use std::sync::atomic::{AtomicUsize, Ordering};
 
     type NoPreUpdate = fn(Action, &str, &str, &PreUpdateCase);
 

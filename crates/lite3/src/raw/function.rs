@@ -3,11 +3,11 @@
 
 use super::RawConnection;
 use super::panic::catch;
+use super::values::Values;
 use crate::functions::SqlFnOutput;
 use crate::types::{FromSqlRef, ToSqlOutput, ValueRef};
 use crate::{Error, Result, ffi};
 use std::ffi::{CStr, c_int, c_void};
-use std::marker::PhantomData;
 
 /// The arguments of one call of a user function.
 ///
@@ -24,8 +24,7 @@ use std::marker::PhantomData;
 /// ```
 pub struct Context<'a> {
     ctx: *mut ffi::sqlite3_context,
-    args: &'a [*mut ffi::sqlite3_value],
-    _not_send: PhantomData<*mut ()>,
+    args: Values<'a>,
 }
 
 impl Context<'_> {
@@ -69,13 +68,7 @@ impl Context<'_> {
     /// [`Error::InvalidColumn`] when `i` is out of range; an out-of-memory [`Error::Sqlite`]
     /// when SQLite cannot allocate a TEXT or BLOB argument's buffer.
     pub fn get_ref(&self, i: usize) -> Result<ValueRef<'_>> {
-        let what = || format!("argument {i}");
-        let Some(&value) = self.args.get(i) else {
-            return Err(Error::InvalidColumn(what()));
-        };
-        // SAFETY: `value` is an argument SQLite passed to this call (a protected value), valid
-        // until the call returns; the borrow of `self` ends before that.
-        unsafe { super::value_ref(value) }.map_err(|failure| failure.into_error(&what()))
+        self.args.get_ref(i)
     }
 
     /// Argument `i` converted to `T`.
@@ -90,9 +83,7 @@ impl Context<'_> {
     /// # Errors
     /// When `i` is out of range or the value does not convert (see [`FromSqlRef`]).
     pub fn get<'s, T: FromSqlRef<'s>>(&'s self, i: usize) -> Result<T> {
-        let value = self.get_ref(i)?;
-        T::from_sql_ref(value)
-            .map_err(|e| crate::types::conversion_error::<T>(e, value, i, format!("argument {i}")))
+        self.args.get(i)
     }
 }
 
@@ -106,16 +97,10 @@ impl<'a> Context<'a> {
         argc: c_int,
         argv: *mut *mut ffi::sqlite3_value,
     ) -> Self {
-        let args = if argc <= 0 || argv.is_null() {
-            &[][..]
-        } else {
-            // SAFETY: guaranteed by the caller.
-            unsafe { std::slice::from_raw_parts(argv, argc as usize) }
-        };
         Context {
             ctx,
-            args,
-            _not_send: PhantomData,
+            // SAFETY: guaranteed by the caller.
+            args: unsafe { Values::new(argc, argv) },
         }
     }
 
@@ -150,10 +135,7 @@ impl Context<'_> {
     /// [`FunctionFlags::SUBTYPE`](crate::FunctionFlags::SUBTYPE).
     #[must_use]
     pub fn get_subtype(&self, i: usize) -> std::ffi::c_uint {
-        // SAFETY: the argument is a protected value valid for this call.
-        self.args
-            .get(i)
-            .map_or(0, |&value| unsafe { ffi::sqlite3_value_subtype(value) })
+        self.args.get_subtype(i)
     }
 
     /// Sets the auxiliary data of argument `arg` (typically a compiled form of a constant
@@ -255,17 +237,7 @@ pub(crate) fn report<T: SqlFnOutput>(ctx: *mut ffi::sqlite3_context, outcome: Op
     let failure = match outcome {
         Some(Ok(value)) => match SqlFnOutput::to_sql(&value) {
             Ok((out, subtype)) => {
-                match out.value_ref() {
-                    Some(value) => set_result(ctx, value),
-                    // SAFETY: `ctx` is the live context of the current call; SQLite reports a
-                    // length over its limit as SQLITE_TOOBIG itself.
-                    None => unsafe {
-                        let ToSqlOutput::ZeroBlob(len) = out else {
-                            unreachable!("only a zeroblob has no value")
-                        };
-                        ffi::sqlite3_result_zeroblob64(ctx, len);
-                    },
-                }
+                set_output(ctx, &out);
                 if let Some(subtype) = subtype {
                     // SAFETY: `ctx` is the live context of the current call.
                     unsafe { ffi::sqlite3_result_subtype(ctx, subtype) };
@@ -366,6 +338,23 @@ unsafe extern "C" fn call<F, T>(
         )
     };
     report(ctx, catch(|| f(&mut context)));
+}
+
+/// Makes `out` the result of the call `ctx` belongs to.
+pub(crate) fn set_output(ctx: *mut ffi::sqlite3_context, out: &ToSqlOutput<'_>) {
+    match out {
+        ToSqlOutput::Borrowed(value) => set_result(ctx, *value),
+        ToSqlOutput::Owned(value) => set_result(ctx, value.as_ref()),
+        // SAFETY: `ctx` is the live context of the current call; SQLite reports a length over
+        // its limit as SQLITE_TOOBIG itself.
+        ToSqlOutput::ZeroBlob(len) => unsafe {
+            ffi::sqlite3_result_zeroblob64(ctx, *len);
+        },
+        // SAFETY: `ctx` is the live context of the current call.
+        ToSqlOutput::Pointer(pointer) => unsafe {
+            super::pointer::result(ctx, &pointer.value, pointer.kind)
+        },
+    }
 }
 
 pub(crate) fn set_result(ctx: *mut ffi::sqlite3_context, value: ValueRef<'_>) {

@@ -22,6 +22,7 @@ pub(crate) mod hooks;
 pub(crate) mod load_extension;
 pub(crate) mod lossy_names;
 mod panic;
+pub(crate) mod pointer;
 #[cfg(feature = "preupdate_hook")]
 pub(crate) mod preupdate;
 pub(crate) mod serialize;
@@ -33,6 +34,10 @@ pub(crate) mod statement;
 mod text;
 pub(crate) mod trace;
 mod value;
+pub(crate) mod values;
+pub(crate) mod vtab;
+mod vtab_args;
+mod vtab_index;
 pub(crate) mod wal;
 
 pub(crate) use connection::{InterruptTarget, RawConnection};

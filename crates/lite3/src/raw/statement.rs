@@ -157,6 +157,11 @@ impl RawStatement {
         unsafe { ffi::sqlite3_bind_zeroblob64(self.as_ptr(), index, len) }
     }
 
+    pub(crate) fn bind_pointer(&self, index: c_int, pointer: &crate::types::Pointer) -> c_int {
+        // SAFETY: the statement is valid; SQLite checks the index.
+        unsafe { super::pointer::bind(self.as_ptr(), index, &pointer.value, pointer.kind) }
+    }
+
     pub(crate) fn bind(&self, index: c_int, value: ValueRef<'_>, lifetime: Lifetime) -> c_int {
         let destructor = match lifetime {
             Lifetime::Static => ffi::SQLITE_STATIC,

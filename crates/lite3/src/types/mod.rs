@@ -40,6 +40,6 @@ mod value_access;
 
 pub(crate) use from_sql::conversion_error;
 pub use from_sql::{FromSql, FromSqlError, FromSqlRef};
-pub use to_sql::{ToSql, ToSqlOutput};
+pub use to_sql::{Pointer, ToSql, ToSqlOutput};
 pub use value::{Null, Type, Value, ValueRef};
 pub use value_access::FromSqlResult;

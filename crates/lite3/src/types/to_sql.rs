@@ -24,11 +24,85 @@ pub enum ToSqlOutput<'a> {
     /// A BLOB of this many zero bytes, which SQLite makes without a buffer (see
     /// [`ZeroBlob`](crate::blob::ZeroBlob)); fill it in place with [`Blob`](crate::blob::Blob).
     ZeroBlob(u64),
+    /// A Rust value passed through SQL as a pointer (SQLite's [pointer
+    /// passing](https://sqlite.org/bindptr.html)), for a virtual table or function that reads it
+    /// back with [`Values::get_pointer`](crate::vtab::Values::get_pointer); SQL sees NULL. Made
+    /// by [`from_rc`](Self::from_rc) or [`new_boxed`](Self::new_boxed).
+    Pointer(Pointer),
+}
+
+/// A Rust value on its way to SQLite as a pointer of a named type (see
+/// [`ToSqlOutput::Pointer`]). Shared, so binding it again is cheap and it is freed only when
+/// SQLite has let go of every binding; unlike rusqlite's raw tuple, it is never leaked or freed
+/// twice, whatever happens to the `ToSqlOutput`.
+#[derive(Clone)]
+pub struct Pointer {
+    pub(crate) value: std::rc::Rc<dyn std::any::Any>,
+    pub(crate) kind: &'static std::ffi::CStr,
+}
+
+impl Pointer {
+    /// SQLite's name for the pointer's type: a reader must ask for the same one.
+    #[must_use]
+    pub fn kind(&self) -> &'static std::ffi::CStr {
+        self.kind
+    }
+}
+
+impl std::fmt::Debug for Pointer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Pointer").field("kind", &self.kind).finish()
+    }
+}
+
+impl PartialEq for Pointer {
+    /// The same value under the same type name.
+    fn eq(&self, other: &Self) -> bool {
+        std::rc::Rc::ptr_eq(&self.value, &other.value) && self.kind == other.kind
+    }
+}
+
+impl<'a> ToSqlOutput<'a> {
+    /// Passes the shared value `rc` to SQLite as a pointer of type `kind` (rusqlite's
+    /// `from_rc`); a reader gets it back with
+    /// [`Values::get_pointer`](crate::vtab::Values::get_pointer) or
+    /// [`get_rc`](crate::vtab::Values::get_rc), asking for the same type name.
+    ///
+    /// ```
+    /// use lite3::types::{ToSqlOutput, Value};
+    /// use std::rc::Rc;
+    ///
+    /// let conn = lite3::Connection::open_in_memory()?;
+    /// lite3::vtab::array::load_module(&conn)?;
+    /// let values = Rc::new(vec![Value::from(1), Value::from(2)]);
+    /// // What `Array`'s own `ToSql` does:
+    /// let param = ToSqlOutput::from_rc(values, c"rarray");
+    /// let n: i64 = conn.query_row("SELECT count(*) FROM rarray(?1)", [param], |r| r.get(0))?;
+    /// assert_eq!(n, 2);
+    /// # Ok::<(), lite3::Error>(())
+    /// ```
+    #[must_use]
+    pub fn from_rc<T: 'static>(rc: std::rc::Rc<T>, kind: &'static std::ffi::CStr) -> Self {
+        ToSqlOutput::Pointer(Pointer { value: rc, kind })
+    }
+
+    /// Passes `value` to SQLite as a pointer of type `kind` (rusqlite's `new_boxed`).
+    ///
+    /// ```
+    /// use lite3::types::ToSqlOutput;
+    /// let out = ToSqlOutput::new_boxed(42_u8, c"answer");
+    /// assert!(matches!(out, ToSqlOutput::Pointer(ref p) if p.kind() == c"answer"));
+    /// ```
+    #[must_use]
+    pub fn new_boxed<T: 'static>(value: T, kind: &'static std::ffi::CStr) -> Self {
+        Self::from_rc(std::rc::Rc::new(value), kind)
+    }
 }
 
 impl ToSqlOutput<'_> {
     /// The value to bind; `None` for a [`ZeroBlob`](ToSqlOutput::ZeroBlob), whose bytes
-    /// SQLite makes itself.
+    /// SQLite makes itself, and for a [`Pointer`](ToSqlOutput::Pointer), which SQL sees as
+    /// NULL.
     ///
     /// ```
     /// use lite3::{ToSql, ValueRef, blob::ZeroBlob};
@@ -41,15 +115,17 @@ impl ToSqlOutput<'_> {
         match self {
             ToSqlOutput::Borrowed(v) => Some(*v),
             ToSqlOutput::Owned(v) => Some(v.as_ref()),
-            ToSqlOutput::ZeroBlob(_) => None,
+            ToSqlOutput::ZeroBlob(_) | ToSqlOutput::Pointer(_) => None,
         }
     }
 
     /// As [`value_ref`](Self::value_ref), for conversions that wrap another `ToSql` value,
-    /// where a zeroblob is a conversion error.
+    /// where a zeroblob or a pointer is a conversion error.
     pub(crate) fn value_ref_or_error(&self) -> crate::Result<ValueRef<'_>> {
         self.value_ref().ok_or_else(|| {
-            crate::Error::ToSqlConversionFailure("a zeroblob has no value to convert".into())
+            crate::Error::ToSqlConversionFailure(
+                "a zeroblob or a pointer has no value to convert".into(),
+            )
         })
     }
 }
@@ -234,6 +310,7 @@ impl ToSql for ToSqlOutput<'_> {
     fn to_sql(&self) -> Result<ToSqlOutput<'_>> {
         Ok(match self {
             ToSqlOutput::ZeroBlob(len) => ToSqlOutput::ZeroBlob(*len),
+            ToSqlOutput::Pointer(pointer) => ToSqlOutput::Pointer(pointer.clone()),
             other => ToSqlOutput::Borrowed(other.value_ref_or_error()?),
         })
     }
