@@ -57,6 +57,8 @@ pub use read::*;
 mod process;
 pub use process::*;
 
+pub mod codec;
+
 /// Facts about the SQLite library this crate was built against.
 pub mod build_info {
     include!(concat!(env!("OUT_DIR"), "/build_info.rs"));

@@ -84,6 +84,9 @@ impl<'a, 'b> Backup<'a, 'b> {
         to_name: T,
     ) -> Result<Self> {
         let (from_name, to_name) = (from_name.as_cstr()?, to_name.as_cstr()?);
+        if from_name.as_ref() == MAIN_DB && to_name.as_ref() == MAIN_DB {
+            crate::encryption::check_backup(from, to)?;
+        }
         let raw = RawBackup::new(from.raw(), &from_name, to.raw(), &to_name)?;
         Ok(Self {
             from,

@@ -112,8 +112,29 @@ impl Connection {
         Self::open_with(path.as_ref(), flags, None)
     }
 
-    /// Every `open*` ends here: the handle, then the defaults every connection starts with.
+    /// Every `open*` without a key ends here: a file that is not a plaintext database (an
+    /// encrypted one, or not a database at all) is refused at once, instead of at its first
+    /// statement with a less helpful "file is not a database".
     pub(crate) fn open_with(path: &Path, flags: OpenFlags, vfs: Option<&CStr>) -> Result<Self> {
+        let conn = Self::open_unchecked(path, flags, vfs)?;
+        if let Some(file) = conn.path().filter(|file| !file.is_empty()) {
+            let file = Path::new(file);
+            if crate::encryption::read_header(file) == crate::encryption::Header::Other {
+                return Err(crate::encryption::EncryptionError::KeyRequired {
+                    path: file.to_path_buf(),
+                }
+                .into());
+            }
+        }
+        Ok(conn)
+    }
+
+    /// The handle, then the defaults every connection starts with.
+    pub(crate) fn open_unchecked(
+        path: &Path,
+        flags: OpenFlags,
+        vfs: Option<&CStr>,
+    ) -> Result<Self> {
         let path = path_to_cstring(path)?;
         let raw = RawConnection::open(&path, flags.bits() | ffi::SQLITE_OPEN_NOMUTEX, vfs)?;
         // The defaults a rusqlite user relies on, in every build (a system SQLite included):

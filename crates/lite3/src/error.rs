@@ -256,6 +256,9 @@ pub enum Error {
     /// can address (2^31 - 1): nothing was read or written (rusqlite's name).
     #[error("the blob I/O reaches past the end of the blob; nothing was read or written")]
     BlobSizeError,
+    /// An encrypted database could not be opened or re-keyed (see [`crate::encryption`]).
+    #[error(transparent)]
+    Encryption(#[from] crate::encryption::EncryptionError),
     /// A virtual table module refused its arguments or a value, or one of its methods was
     /// called again while it was running (rusqlite's variant; see [`crate::vtab`]).
     #[error("virtual table: {0}")]
@@ -320,7 +323,14 @@ impl Error {
     /// ```
     #[must_use]
     pub fn sqlite_code(&self) -> Option<ErrorCode> {
-        self.sqlite_error().map(|e| e.code)
+        use crate::encryption::EncryptionError::{KeyRequired, WrongKey};
+        match self {
+            // What SQLite itself would report at the first read, for code matching on it.
+            Error::Encryption(KeyRequired { .. } | WrongKey { .. }) => {
+                Some(ErrorCode::NotADatabase)
+            }
+            _ => self.sqlite_error().map(|e| e.code),
+        }
     }
 
     /// rusqlite's name for [`sqlite_code`](Self::sqlite_code).

@@ -93,6 +93,7 @@ mod collations;
 pub mod config;
 mod connection;
 mod connection_info;
+pub mod encryption;
 mod error;
 pub mod functions;
 pub mod hooks;

@@ -480,12 +480,13 @@ fn open_errors_are_clear() {
     assert_eq!(ro.sqlite_code(), Some(ErrorCode::CantOpen));
     let garbage = dir.0.join("garbage.db");
     std::fs::write(&garbage, vec![b'x'; 4096]).unwrap();
-    let conn = Connection::open(&garbage).unwrap();
-    assert_eq!(
-        conn.execute("CREATE TABLE t(x)", ())
-            .unwrap_err()
-            .sqlite_code(),
-        Some(ErrorCode::NotADatabase)
+    // Refused at open, before anything could write to it, with what it may be.
+    let err = Connection::open(&garbage).unwrap_err();
+    assert_eq!(err.sqlite_code(), Some(ErrorCode::NotADatabase));
+    assert!(
+        err.to_string()
+            .contains("file is not a database, or it is encrypted"),
+        "{err}"
     );
     assert_eq!(
         std::fs::read(&garbage).unwrap(),

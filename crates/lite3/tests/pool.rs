@@ -200,8 +200,13 @@ fn a_connection_that_hit_a_fatal_error_is_replaced() {
         .execute_batch("PRAGMA wal_checkpoint(TRUNCATE)")
         .unwrap();
     let good = std::fs::read(dir.db()).unwrap();
-    // Corrupt the database header under the pool's feet.
-    std::fs::write(dir.db(), vec![0xAB; good.len()]).unwrap();
+    // Corrupt the table's page under the pool's feet (page 1 stays a database header, so the
+    // reader opens and then meets the damage).
+    let page = 4096;
+    assert!(good.len() >= 2 * page);
+    let mut bad = good.clone();
+    bad[page..2 * page].fill(0xAB);
+    std::fs::write(dir.db(), &bad).unwrap();
     {
         let conn = pool.read().unwrap();
         let err = conn

@@ -6,6 +6,7 @@ mod slots;
 
 pub use guard::PooledConnection;
 
+use crate::encryption::{Encryption, open_maybe_encrypted};
 use crate::on_open::OnOpen;
 use crate::{Connection, Error, OpenFlags, Result, Transaction, TransactionBehavior};
 use slots::{Counters, Slots};
@@ -53,6 +54,8 @@ pub(crate) struct Shared {
     timeout: Duration,
     busy_timeout: Duration,
     on_open: OnOpen,
+    /// The key every connection is opened with, if the database is encrypted.
+    encryption: Option<Encryption>,
     writer: Slots,
     readers: Slots,
     counters: Counters,
@@ -81,6 +84,7 @@ pub struct PoolBuilder {
     timeout: Duration,
     busy_timeout: Duration,
     on_open: OnOpen,
+    encryption: Option<Encryption>,
 }
 
 impl PoolBuilder {
@@ -116,6 +120,19 @@ impl PoolBuilder {
         self
     }
 
+    /// Opens every connection of the pool (the writer, each reader, each replacement) with
+    /// `encryption`'s key and cipher (see [`Connection::open_encrypted`]): the key never
+    /// passes through `on_open`. A wrong key fails `build()`.
+    ///
+    /// Changing the database's key while a pool has it open (`rekey` through the pool's writer,
+    /// or another process) makes the connections the pool opens later fail with
+    /// [`EncryptionError::WrongKey`](crate::encryption::EncryptionError::WrongKey): re-key
+    /// with the pool closed, then build a new one with the new key.
+    pub fn encryption(mut self, encryption: Encryption) -> Self {
+        self.encryption = Some(encryption);
+        self
+    }
+
     /// Opens the writer, switches the database to WAL mode and prepares the readers (opened on
     /// first use). A relative path is resolved against the current directory now, once: every
     /// connection the pool opens later, after a `chdir` too, opens the same file.
@@ -131,6 +148,7 @@ impl PoolBuilder {
             timeout: self.timeout,
             busy_timeout: self.busy_timeout,
             on_open: self.on_open,
+            encryption: self.encryption,
             writer: Slots::new("writer", 1),
             readers: Slots::new("reader", self.readers),
             counters: Counters::default(),
@@ -180,6 +198,7 @@ impl Pool {
             timeout: Duration::from_secs(5),
             busy_timeout: Duration::from_secs(5),
             on_open: OnOpen::default(),
+            encryption: None,
         }
     }
 
@@ -295,7 +314,8 @@ pub struct PoolMetrics {
 
 impl Shared {
     fn open_writer(&self) -> Result<Connection> {
-        let conn = Connection::open_with_flags(&self.path, OpenFlags::default())?;
+        let conn =
+            open_maybe_encrypted(&self.path, OpenFlags::default(), self.encryption.as_ref())?;
         let conn = self.prepare(conn)?;
         let mode: String = conn.pragma_query_value(None, "journal_mode", |r| r.get(0))?;
         if !mode.eq_ignore_ascii_case("wal") {
@@ -312,7 +332,11 @@ impl Shared {
     }
 
     fn open_reader(&self) -> Result<Connection> {
-        let conn = Connection::open_with_flags(&self.path, OpenFlags::READ_ONLY | OpenFlags::URI)?;
+        let conn = open_maybe_encrypted(
+            &self.path,
+            OpenFlags::READ_ONLY | OpenFlags::URI,
+            self.encryption.as_ref(),
+        )?;
         self.prepare(conn)
     }
 

@@ -10,6 +10,7 @@ pub(crate) mod alloc;
 pub(crate) mod backup;
 pub(crate) mod blob;
 pub(crate) mod callback;
+pub(crate) mod codec;
 pub(crate) mod collation;
 pub(crate) mod connection;
 mod door;

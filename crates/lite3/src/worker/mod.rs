@@ -5,6 +5,7 @@ mod reply;
 mod runner;
 mod sqlite_thread;
 
+use crate::encryption::{Encryption, open_maybe_encrypted};
 use crate::on_open::OnOpen;
 use crate::{Connection, Error, OpenFlags, Result};
 use parking_lot::Mutex;
@@ -131,6 +132,7 @@ pub struct WorkerBuilder {
     flags: OpenFlags,
     capacity: usize,
     on_open: OnOpen,
+    encryption: Option<Encryption>,
 }
 
 impl WorkerBuilder {
@@ -157,6 +159,13 @@ impl WorkerBuilder {
         self
     }
 
+    /// Opens the connection with `encryption`'s key and cipher (see
+    /// [`Connection::open_encrypted`]); the key never passes through `on_open`.
+    pub fn encryption(mut self, encryption: Encryption) -> Self {
+        self.encryption = Some(encryption);
+        self
+    }
+
     /// Starts the worker: opens the connection on its thread and waits until it is open.
     ///
     /// # Errors
@@ -167,11 +176,12 @@ impl WorkerBuilder {
     /// When `on_open` panics: the panic resumes here.
     pub fn build(self) -> Result<Worker> {
         let queue = Arc::new(Queue::new(self.capacity));
-        let (path, flags, on_open) = (self.path, self.flags, self.on_open);
+        let (path, flags, on_open, encryption) =
+            (self.path, self.flags, self.on_open, self.encryption);
         let runner = Runner::start(
             &queue,
             Box::new(move || {
-                let conn = Connection::open_with_flags(&path, flags)?;
+                let conn = open_maybe_encrypted(&path, flags, encryption.as_ref())?;
                 on_open.run(&conn)?;
                 Ok(conn)
             }),
@@ -215,6 +225,7 @@ impl Worker {
             flags: OpenFlags::default(),
             capacity: 64,
             on_open: OnOpen::default(),
+            encryption: None,
         }
     }
 
