@@ -69,6 +69,16 @@ fn show(bar: &ProgressBar) -> impl Fn(Progress) + '_ {
     }
 }
 
+/// Copies `from` into `to` with SQLite's backup API, showing progress on `bar`.
+fn copy_pages(from: &Connection, to: &mut Connection, bar: &ProgressBar) -> Result<(), Error> {
+    let backup = lite3::backup::Backup::new(from, to)?;
+    let show = show(bar);
+    while backup.step(128)? != lite3::backup::StepResult::Done {
+        show(backup.progress());
+    }
+    Ok(())
+}
+
 pub(crate) fn run_backup(args: &BackupArgs) -> Result<(), Error> {
     let src = database::open_existing(&args.src, &args.wait)?;
     refuse_existing(&args.dest, args.overwrite)?;
@@ -76,9 +86,19 @@ pub(crate) fn run_backup(args: &BackupArgs) -> Result<(), Error> {
     partial.push(format!(".lite3-partial-{}", std::process::id()));
     let partial = PathBuf::from(partial);
     let bar = pages_bar();
-    let copied = src
-        .backup(MAIN_DB, &partial, Some(show(&bar)))
-        .map_err(|e| database::at(&args.src, e.into()));
+    let copied = match args.wait.keys.encryption()? {
+        // An encrypted database is copied page for page into a copy with the same key.
+        Some(encryption) => Connection::open_encrypted(&partial, &encryption)
+            .map_err(Error::from)
+            .and_then(|mut copy| copy_pages(&src, &mut copy, &bar))
+            .inspect_err(|_| {
+                let _ = std::fs::remove_file(&partial);
+            }),
+        None => src
+            .backup(MAIN_DB, &partial, Some(show(&bar)))
+            .map_err(Error::from),
+    }
+    .map_err(|e| database::at(&args.src, e));
     bar.finish_and_clear();
     copied?;
     std::fs::rename(&partial, &args.dest).map_err(|e| {
@@ -103,9 +123,15 @@ pub(crate) fn run_restore(args: &RestoreArgs) -> Result<(), Error> {
     refuse_existing(&args.db, args.overwrite)?;
     let mut db = database::open(&args.db, lite3::OpenFlags::default(), &args.wait)?;
     let bar = pages_bar();
-    let restored = db
-        .restore(MAIN_DB, &args.backup, Some(show(&bar)))
-        .map_err(|e| database::at(&args.db, e.into()));
+    let restored = if args.wait.keys.encryption()?.is_some() {
+        // Both files are encrypted with the key: the backup opens with it too.
+        database::open_existing(&args.backup, &args.wait)
+            .and_then(|backup| copy_pages(&backup, &mut db, &bar))
+    } else {
+        db.restore(MAIN_DB, &args.backup, Some(show(&bar)))
+            .map_err(Error::from)
+    }
+    .map_err(|e| database::at(&args.db, e));
     bar.finish_and_clear();
     restored?;
     drop::<Connection>(db);

@@ -14,6 +14,8 @@ pub(crate) struct Wait {
     /// with "database is locked".
     #[arg(long, value_name = "SECONDS", default_value = "5", value_parser = seconds)]
     timeout: Duration,
+    #[command(flatten)]
+    pub(crate) keys: crate::keys::KeyArgs,
 }
 
 fn seconds(text: &str) -> Result<Duration, String> {
@@ -47,9 +49,22 @@ impl Access {
     }
 }
 
-/// Opens `path` with `flags` and the busy timeout of `wait`.
+/// Opens `path` with `flags`, the key of `wait` (if one was given) and its busy timeout.
 pub(crate) fn open(path: &Path, flags: OpenFlags, wait: &Wait) -> Result<Connection, Error> {
-    let conn = Connection::open_with_flags(path, flags).map_err(|e| at(path, e.into()))?;
+    let conn = match wait.keys.encryption()? {
+        Some(encryption) => Connection::open_encrypted_with_flags(path, flags, &encryption),
+        None => Connection::open_with_flags(path, flags),
+    }
+    .map_err(|e| at(path, e.into()))?;
+    conn.busy_timeout(wait.timeout)
+        .map_err(|e| at(path, e.into()))?;
+    Ok(conn)
+}
+
+/// Opens an existing plaintext database without its key, even when one was given (`lite3
+/// encrypt` applies that key).
+pub(crate) fn open_without_key(path: &Path, wait: &Wait) -> Result<Connection, Error> {
+    let conn = Connection::open(path).map_err(|e| at(path, e.into()))?;
     conn.busy_timeout(wait.timeout)
         .map_err(|e| at(path, e.into()))?;
     Ok(conn)
@@ -91,6 +106,10 @@ pub(crate) fn at(path: &Path, error: Error) -> Error {
     let Error::Sqlite(sqlite) = error else {
         return error;
     };
+    if let lite3::Error::Encryption(_) = sqlite {
+        // Its message names the file already.
+        return Error::Sqlite(sqlite);
+    }
     let about_the_file = matches!(
         sqlite.sqlite_code(),
         Some(

@@ -11,6 +11,7 @@ mod error;
 mod export;
 mod import;
 mod input;
+mod keys;
 mod line_numbers;
 mod numbers;
 mod output;
@@ -64,6 +65,12 @@ enum Command {
     Backup(backup::BackupArgs),
     /// Replace a database's content with a backup's, in one transaction.
     Restore(backup::RestoreArgs),
+    /// Encrypt a plaintext database in place with the key of --key-file or LITE3_KEY.
+    Encrypt(keys::EncryptArgs),
+    /// Decrypt an encrypted database in place, leaving a plaintext file.
+    Decrypt(keys::DecryptArgs),
+    /// Change an encrypted database's key (the new one from --new-key-file or LITE3_NEW_KEY).
+    Rekey(keys::RekeyArgs),
     /// Run the standard workloads W1–W4 and print timings and checksums.
     Bench(bench::Args),
     /// Show the SQLite version and options, the file's layout and memory figures.
@@ -96,6 +103,9 @@ fn main() -> ExitCode {
         },
         Command::Backup(args) => backup::run_backup(&args),
         Command::Restore(args) => backup::run_restore(&args),
+        Command::Encrypt(args) => keys::run_encrypt(&args).map_err(|e| database::at(&args.db, e)),
+        Command::Decrypt(args) => keys::run_decrypt(&args).map_err(|e| database::at(&args.db, e)),
+        Command::Rekey(args) => keys::run_rekey(&args).map_err(|e| database::at(&args.db, e)),
         Command::Bench(args) => bench::run(&args),
         Command::Stats(args) => stats::run(&args).map_err(|e| database::at(&args.db, e)),
     };

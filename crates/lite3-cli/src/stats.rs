@@ -52,6 +52,12 @@ pub(crate) fn run(args: &Args) -> Result<(), Error> {
     if let lite3::Value::Text(mode) = pragma("journal_mode")? {
         writeln!(out, "journal mode       {mode}")?;
     }
+    let cipher = match conn.cipher()? {
+        None => "none (plaintext)".to_owned(),
+        Some(lite3::encryption::Cipher::SqlCipher { version }) => format!("sqlcipher{version}"),
+        Some(cipher) => cipher.name().to_owned(),
+    };
+    writeln!(out, "cipher             {cipher}")?;
     let tables: i64 = conn.query_row(
         "SELECT count(*) FROM sqlite_schema WHERE type = 'table'",
         (),
