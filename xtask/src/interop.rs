@@ -70,7 +70,7 @@ pub fn run(args: Vec<String>) -> Result<(), String> {
         "{} samples: stored identically by lite3 and rusqlite 0.43, and each reads the other's",
         stored_by_lite3.lines().count()
     );
-    Ok(())
+    crate::encryption_interop::run(crate::tools::Installer { allowed: install })
 }
 
 /// Runs one side's interop program; its standard output.

@@ -9,6 +9,7 @@ mod cmd;
 mod deny;
 mod dist;
 mod elf;
+mod encryption_interop;
 mod interop;
 mod leak;
 mod libclang;

@@ -56,6 +56,7 @@ fn round(i: i64) -> lite3::Result<()> {
     on_demand_and_subtypes(&mut conn)?;
     data_movement(&mut conn)?;
     virtual_tables(&conn)?;
+    encryption(i)?;
     #[cfg(feature = "session")]
     sessions(&mut conn)?;
     conn.close().map_err(|(_, e)| e)?;
@@ -264,6 +265,39 @@ fn data_movement(conn: &mut Connection) -> lite3::Result<()> {
         junk.deserialize_read_exact(MAIN_DB, &[0u8; 3][..], 100, false)
             .is_err()
     );
+    Ok(())
+}
+
+/// An encrypted database: open, write, a wrong key, rekey, decrypt and encrypt again, and a
+/// refused backup across encryption; every key is a heap object lite3 must free (and wipe).
+fn encryption(i: i64) -> lite3::Result<()> {
+    use lite3::encryption::{Cipher, Encryption, Key};
+    let path = std::env::temp_dir().join(format!("lite3-leak-enc-{}-{i}.db", std::process::id()));
+    let _ = std::fs::remove_file(&path);
+    let secret = Encryption::new(Key::passphrase(format!("secret {i}"))).cipher(Cipher::Aegis);
+    {
+        let conn = Connection::open_encrypted(&path, &secret)?;
+        conn.execute_batch("CREATE TABLE t(x); INSERT INTO t VALUES (randomblob(3000))")?;
+        assert!(
+            conn.backup(
+                lite3::MAIN_DB,
+                path.with_extension("copy"),
+                None::<fn(lite3::backup::Progress)>
+            )
+            .is_err()
+        );
+        conn.rekey(&Key::raw([i as u8; 32]))?;
+    }
+    let wrong = Encryption::new(Key::passphrase("wrong"));
+    assert!(Connection::open_encrypted(&path, &wrong).is_err());
+    assert!(Connection::open(&path).is_err());
+    let raw = Encryption::new(Key::raw([i as u8; 32])).cipher(Cipher::Aegis);
+    {
+        let conn = Connection::open_encrypted(&path, &raw)?;
+        conn.decrypt()?;
+        conn.encrypt(&secret)?;
+    }
+    let _ = std::fs::remove_file(&path);
     Ok(())
 }
 
