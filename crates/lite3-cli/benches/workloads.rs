@@ -23,7 +23,7 @@ fn rows() -> u64 {
 }
 
 fn fresh(path: &Path) -> Connection {
-    workloads::create_database(path).expect("create the benchmark database")
+    workloads::create_database(path, None).expect("create the benchmark database")
 }
 
 fn workloads(c: &mut Criterion) {

@@ -20,6 +20,15 @@ pub(crate) struct Args {
     /// Replace the --db file even if it is not a benchmark database.
     #[arg(long)]
     overwrite: bool,
+    /// Encrypt the benchmark database with this cipher (and a fixed raw key: the rows are
+    /// generated and the file is deleted after): chacha20, sqlcipher, aes256cbc, aes128cbc,
+    /// ascon128, aegis.
+    #[arg(long, value_name = "NAME", value_parser = cipher)]
+    cipher: Option<lite3::encryption::Cipher>,
+}
+
+fn cipher(name: &str) -> Result<lite3::encryption::Cipher, String> {
+    lite3::encryption::Cipher::from_name(name).ok_or_else(|| format!("unknown cipher {name:?}"))
 }
 
 pub(crate) fn run(args: &Args) -> Result<(), Error> {
@@ -34,9 +43,9 @@ pub(crate) fn run(args: &Args) -> Result<(), Error> {
         .clone()
         .unwrap_or_else(|| std::env::temp_dir().join("bench.db"));
     if !args.overwrite {
-        refuse_to_replace_other_files(&path)?;
+        refuse_to_replace_other_files(&path, args.cipher)?;
     }
-    let mut conn = workloads::create_database(&path)?;
+    let mut conn = workloads::create_database(&path, args.cipher)?;
     let mut options = Vec::new();
     conn.pragma_query(None, "compile_options", |row| {
         options.push(row.get::<_, String>(0)?);
@@ -79,7 +88,10 @@ pub(crate) fn run(args: &Args) -> Result<(), Error> {
 
 /// The benchmark deletes its database before and after the run: an existing file there must be
 /// one it made (a database whose only table is the benchmark's), never a user's data.
-fn refuse_to_replace_other_files(path: &Path) -> Result<(), Error> {
+fn refuse_to_replace_other_files(
+    path: &Path,
+    cipher: Option<lite3::encryption::Cipher>,
+) -> Result<(), Error> {
     if !path.exists() {
         return Ok(());
     }
@@ -91,7 +103,14 @@ fn refuse_to_replace_other_files(path: &Path) -> Result<(), Error> {
         ))
     };
     let flags = lite3::OpenFlags::READ_ONLY | lite3::OpenFlags::URI;
-    let Ok(conn) = lite3::Connection::open_with_flags(path, flags) else {
+    // A benchmark database left by an encrypted run opens with the benchmark's key.
+    let opened = lite3::Connection::open_with_flags(path, flags).or_else(|e| match cipher {
+        Some(cipher) => {
+            lite3::Connection::open_encrypted_with_flags(path, flags, &workloads::bench_key(cipher))
+        }
+        None => Err(e),
+    });
+    let Ok(conn) = opened else {
         return Err(refuse());
     };
     let schema: lite3::Result<Vec<String>> = conn

@@ -5,17 +5,28 @@
 //! can attribute every instruction to its workload.
 
 use lite3::Connection;
+use lite3::encryption::{Cipher, Encryption, Key};
 use std::fmt::Write as _;
 use std::path::Path;
 
-/// A new database at `path` as the spec sets it up (WAL, synchronous off, the table `t`); any
-/// earlier one there is removed first.
-pub fn create_database(path: &Path) -> lite3::Result<Connection> {
+/// A new database at `path` as the spec sets it up (WAL, synchronous off, the table `t`),
+/// encrypted with `cipher` and the benchmark's key when one is given; any earlier one there is
+/// removed first.
+pub fn create_database(path: &Path, cipher: Option<Cipher>) -> lite3::Result<Connection> {
     remove_database(path);
-    let conn = Connection::open(path)?;
+    let conn = match cipher {
+        Some(cipher) => Connection::open_encrypted(path, &bench_key(cipher))?,
+        None => Connection::open(path)?,
+    };
     conn.execute_batch("PRAGMA journal_mode=WAL; PRAGMA synchronous=OFF;")?;
     conn.execute_batch(SCHEMA)?;
     Ok(conn)
+}
+
+/// The key an encrypted benchmark database is made with: raw (no key derivation at open), and
+/// not secret, since the database holds only generated rows and is deleted after the run.
+pub fn bench_key(cipher: Cipher) -> Encryption {
+    Encryption::new(Key::raw([0x5a; 32])).cipher(cipher)
 }
 
 /// The spec's one table, exactly as SQLite records it in `sqlite_schema`.

@@ -20,32 +20,44 @@ pub fn compare(
     let db = dir.join("bench.db");
     let db = db.to_str().ok_or("non-UTF-8 path")?;
     for (program, args, is_lite3) in pair.runs(db, &rows) {
-        let profile = dir.join(if is_lite3 {
-            "callgrind.lite3"
-        } else {
-            "callgrind.c"
-        });
-        let output = cmd::output(
-            Command::new("valgrind")
-                .args(["--tool=callgrind", "-q"])
-                .arg(format!("--callgrind-out-file={}", profile.display()))
-                .arg(program)
-                .args(&args),
-        )?;
-        let annotated = cmd::output(
-            Command::new("callgrind_annotate")
-                .args(["--inclusive=yes", "--threshold=100"])
-                .arg(&profile),
-        )?;
-        figures.add(&output, is_lite3, |workload, _| {
-            let symbol = workload_symbol(workload, is_lite3)?;
-            inclusive_count(&annotated, &symbol).ok_or(format!(
-                "callgrind saw no function {symbol} in {}",
-                program.display()
-            ))
-        })?;
+        let tag = if is_lite3 { "lite3" } else { "c" };
+        add_counted(&mut figures, dir, tag, program, &args, is_lite3, is_lite3)?;
     }
     Ok(figures)
+}
+
+/// Runs `program args` under callgrind (its profile `callgrind.TAG` in `dir`) and adds each
+/// workload's inclusive instruction count to `figures`, on lite3's side when `ours`; the
+/// workloads' functions are lite3's when `is_lite3`, the C program's otherwise.
+pub fn add_counted(
+    figures: &mut Figures,
+    dir: &Path,
+    tag: &str,
+    program: &Path,
+    args: &[&str],
+    ours: bool,
+    is_lite3: bool,
+) -> Result<(), String> {
+    let profile = dir.join(format!("callgrind.{tag}"));
+    let output = cmd::output(
+        Command::new("valgrind")
+            .args(["--tool=callgrind", "-q"])
+            .arg(format!("--callgrind-out-file={}", profile.display()))
+            .arg(program)
+            .args(args),
+    )?;
+    let annotated = cmd::output(
+        Command::new("callgrind_annotate")
+            .args(["--inclusive=yes", "--threshold=100"])
+            .arg(&profile),
+    )?;
+    figures.add(&output, ours, |workload, _| {
+        let symbol = workload_symbol(workload, is_lite3)?;
+        inclusive_count(&annotated, &symbol).ok_or(format!(
+            "callgrind saw no function {symbol} in {}",
+            program.display()
+        ))
+    })
 }
 
 /// `W3 scan` -> `lite3::workloads::scan` or `w3_scan`.

@@ -10,6 +10,7 @@
 //! - `--import`: also times `lite3 import` against the sqlite3 shell's `.import`.
 
 mod builds;
+mod ciphers;
 mod import;
 mod instructions;
 mod timing;
@@ -71,11 +72,14 @@ impl Figures {
 
     /// The table: median of each side (to `decimals` places) and the ratio lite3/C.
     fn print(&self, unit: &str, decimals: usize) {
-        let (ours, theirs) = (format!("lite3 {unit}"), format!("C {unit}"));
-        println!(
-            "{:<18} {ours:>18} {theirs:>18} {:>8}",
-            "workload", "lite3/C"
-        );
+        self.print_as(("lite3", "C"), unit, decimals);
+    }
+
+    /// As [`print`](Self::print), with the two sides named `names`.
+    fn print_as(&self, names: (&str, &str), unit: &str, decimals: usize) {
+        let (ours, theirs) = (format!("{} {unit}", names.0), format!("{} {unit}", names.1));
+        let ratio = format!("{}/{}", names.0, names.1);
+        println!("{:<18} {ours:>18} {theirs:>18} {ratio:>8}", "workload");
         for (name, (ours, theirs, _)) in &self.0 {
             let (a, b) = (median(ours), median(theirs));
             println!(
@@ -89,6 +93,7 @@ impl Figures {
 pub fn run(args: Vec<String>) -> Result<(), String> {
     let (mut rows, mut rounds) = (None, 3usize);
     let (mut import, mut instructions, mut cross_lto) = (false, false, false);
+    let mut encrypted = false;
     let mut installer = Installer { allowed: false };
     let mut args = args.into_iter();
     while let Some(arg) = args.next() {
@@ -103,6 +108,7 @@ pub fn run(args: Vec<String>) -> Result<(), String> {
             "--import" => import = true,
             "--instructions" => instructions = true,
             "--cross-lto" => cross_lto = true,
+            "--ciphers" => encrypted = true,
             "--install" => installer.allowed = true,
             other => return Err(format!("bench: unknown option {other:?}")),
         }
@@ -120,6 +126,9 @@ pub fn run(args: Vec<String>) -> Result<(), String> {
     } else {
         "cargo release profile; C at -O2"
     };
+    if encrypted {
+        return ciphers::compare(&pair.lite3, &dir, rows, rounds, instructions, installer);
+    }
     if instructions {
         // Under callgrind a run is ~50x slower: 100,000 rows keep it near a minute.
         let rows = rows.unwrap_or(100_000);

@@ -383,6 +383,16 @@ pub(crate) fn check_backup(from: &Connection, to: &Connection) -> Result<()> {
     .into())
 }
 
+/// The library itself must say it has a codec (SQLite3 Multiple Ciphers answers `PRAGMA
+/// cipher`; a stock SQLite ignores the pragma, as it would ignore a key).
+fn require_codec_on(conn: &Connection) -> Result<()> {
+    match conn.pragma_query_value(None, "cipher", |r| r.get::<_, String>(0)) {
+        Ok(_) => Ok(()),
+        Err(Error::QueryReturnedNoRows) => Err(EncryptionError::Unavailable.into()),
+        Err(e) => Err(e),
+    }
+}
+
 fn require_codec() -> Result<()> {
     if available() {
         Ok(())
@@ -440,6 +450,7 @@ impl Connection {
         may_retry: bool,
     ) -> Result<Self> {
         let conn = Self::open_unchecked(path, flags, None)?;
+        require_codec_on(&conn)?;
         let file = file_of(&conn)?;
         let header = read_header(&file);
         if header == Header::Plaintext {
@@ -531,6 +542,7 @@ impl Connection {
     /// [`EncryptionError::Unsupported`] (use [`rekey`](Self::rekey)); SQLite's error.
     pub fn encrypt(&self, encryption: &Encryption) -> Result<()> {
         require_codec()?;
+        require_codec_on(self)?;
         file_of(self)?;
         if self.cipher()?.is_some() {
             return Err(EncryptionError::Unsupported(
