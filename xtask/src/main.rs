@@ -61,23 +61,25 @@ tasks:
   deny [--install]
         cargo-deny licences, bans, sources (and advisories when reachable); the vendored
         SQLite against vendor/sqlite3mc/CVES.txt
-  bench [--rows N] [--rounds R] [--instructions] [--cross-lto] [--import] [--install]
+  bench [--rows N] [--rounds R] [--instructions] [--cross-lto] [--import] [--ciphers] [--install]
         `lite3 bench` against the C baseline (xtask/c/workloads.c, same amalgamation and options),
         alternately; checks checksums agree; prints median ms and the lite3/C ratio per workload;
         --instructions counts instructions per workload with callgrind instead (exact, 100,000
         rows by default); --cross-lto builds both sides with clang-22 and link-time optimisation
         (lite3 through rustc's linker-plugin LTO); --import also times `lite3 import` against the
-        sqlite3 shell's .import (1,000,000 rows)
-  interop
+        sqlite3 shell's .import (1,000,000 rows); --ciphers compares `lite3 bench` on plaintext
+        with `lite3 bench --cipher NAME` for each cipher instead (time, or --instructions)
+  interop [--install]
         the rusqlite-compatibility proofs: compat's tests run against rusqlite 0.43 itself (so
         they are rusqlite code); then one rusqlite-style program built
         against rusqlite 0.43 and against lite3 writes every integrated type (chrono, time, jiff,
         uuid, url, serde_json, i128_blob); each reads the other's database, and both must store
-        byte-identical values
+        byte-identical values; then encrypted files both ways with SQLCipher 4 and 3 and
+        apsw-sqlite3mc (--install installs them)
   ci [--install]
         the whole CI gate: fmt, clippy, tests (vendored, system, single-thread, OOM), bindings,
-        deny, leak (and its self-test), dist for the native target, msrv, package-check,
-        interop
+        deny, leak (and its self-test), dist for the native target, msrv, interop,
+        replicate-check, package-check
 
 --install lets a task install what it lacks (rustup targets, Debian packages, PyPI packages
 into target/tools, cargo tools), saying what it installs.";
