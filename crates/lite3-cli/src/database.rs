@@ -3,6 +3,7 @@
 //! path in every error that concerns the file.
 
 use crate::Error;
+use lite3::encryption::{Cipher, Encryption, EncryptionError};
 use lite3::{Connection, ErrorCode, OpenFlags};
 use std::path::Path;
 use std::time::Duration;
@@ -52,13 +53,38 @@ impl Access {
 /// Opens `path` with `flags`, the key of `wait` (if one was given) and its busy timeout.
 pub(crate) fn open(path: &Path, flags: OpenFlags, wait: &Wait) -> Result<Connection, Error> {
     let conn = match wait.keys.encryption()? {
-        Some(encryption) => Connection::open_encrypted_with_flags(path, flags, &encryption),
+        Some(encryption) => open_encrypted(path, flags, &encryption, wait.keys.cipher_given()),
         None => Connection::open_with_flags(path, flags),
     }
     .map_err(|e| at(path, e.into()))?;
     conn.busy_timeout(wait.timeout)
         .map_err(|e| at(path, e.into()))?;
     Ok(conn)
+}
+
+/// Opens `path` with `encryption`; without `--cipher`, a file the default cipher does not
+/// open is tried with each cipher in turn (its cipher is not written anywhere in it).
+fn open_encrypted(
+    path: &Path,
+    flags: OpenFlags,
+    encryption: &Encryption,
+    cipher_given: bool,
+) -> lite3::Result<Connection> {
+    match Connection::open_encrypted_with_flags(path, flags, encryption) {
+        Err(lite3::Error::Encryption(EncryptionError::WrongKey { path: file }))
+            if !cipher_given =>
+        {
+            match Cipher::detect(path, encryption.key())? {
+                Some(cipher) => Connection::open_encrypted_with_flags(
+                    path,
+                    flags,
+                    &encryption.clone().cipher(cipher),
+                ),
+                None => Err(EncryptionError::WrongKey { path: file }.into()),
+            }
+        }
+        other => other,
+    }
 }
 
 /// Opens an existing plaintext database without its key, even when one was given (`lite3

@@ -22,8 +22,9 @@ pub(crate) struct KeyArgs {
     /// There is deliberately no option taking the key itself.
     #[arg(long, value_name = "PATH")]
     key_file: Option<PathBuf>,
-    /// Cipher of the encrypted database: chacha20 (default), sqlcipher (SQLCipher 4),
-    /// sqlcipher1 to sqlcipher3, aes256cbc, aes128cbc, ascon128, aegis.
+    /// Cipher of the encrypted database: chacha20, sqlcipher (SQLCipher 4), sqlcipher1 to
+    /// sqlcipher3, aes256cbc, aes128cbc, ascon128, aegis. Default: chacha20 for a new
+    /// database; an existing one is tried with each cipher until the key opens it.
     #[arg(long, value_name = "NAME", value_parser = cipher)]
     cipher: Option<Cipher>,
 }
@@ -33,6 +34,11 @@ fn cipher(name: &str) -> Result<Cipher, String> {
 }
 
 impl KeyArgs {
+    /// Whether `--cipher` was given (else an existing file's cipher is found by trying).
+    pub(crate) fn cipher_given(&self) -> bool {
+        self.cipher.is_some()
+    }
+
     /// The key and cipher to open with, if a key was given.
     pub(crate) fn encryption(&self) -> Result<Option<Encryption>, Error> {
         let key = match (&self.key_file, std::env::var_os(KEY_VAR)) {

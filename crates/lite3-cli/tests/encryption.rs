@@ -127,6 +127,11 @@ fn the_key_comes_from_the_environment_and_never_from_an_argument() {
     assert!(String::from_utf8_lossy(&out.stdout).contains(MARKER));
     let out = run(&["stats", &db, "--cipher", "sqlcipher4"], Some("from-env"));
     assert!(String::from_utf8_lossy(&out.stdout).contains("sqlcipher4"));
+    // Without --cipher, the file's cipher is found by trying the key with each.
+    let out = run(&["stats", &db], Some("from-env"));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("cipher             sqlcipher4"));
+    let out = run(&["stats", &db], Some("wrong key"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("the key does not open this database"));
     assert!(!run(&["query", &db, "SELECT 1"], None).status.success());
 
     let help = String::from_utf8_lossy(&run(&["query", "--help"], None).stdout).into_owned();

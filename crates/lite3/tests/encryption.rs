@@ -91,6 +91,39 @@ mod with_codec {
     }
 
     #[test]
+    fn the_cipher_of_a_file_is_found_with_its_key() {
+        let _turn = sqlite_turn();
+        let dir = TempDir::new("enc-detect");
+        // A passphrase: SQLCipher 2 and 3 differ only in how a passphrase is stretched.
+        let key = Key::passphrase("detect me");
+        for (i, cipher) in [Cipher::Aegis, Cipher::SqlCipher { version: 2 }]
+            .into_iter()
+            .enumerate()
+        {
+            let path = dir.0.join(format!("d{i}.db"));
+            write_marker(
+                &Connection::open_encrypted(&path, &Encryption::new(key.clone()).cipher(cipher))
+                    .unwrap(),
+            );
+            let before = snapshot(&path);
+            assert_eq!(Cipher::detect(&path, &key).unwrap(), Some(cipher));
+            assert_eq!(
+                Cipher::detect(&path, &Key::passphrase("nope")).unwrap(),
+                None
+            );
+            assert_eq!(snapshot(&path), before, "detection only reads");
+        }
+        let plain = dir.0.join("plain.db");
+        write_marker(&Connection::open(&plain).unwrap());
+        assert!(matches!(
+            Cipher::detect(&plain, &key),
+            Err(Error::Encryption(EncryptionError::NotEncrypted { .. }))
+        ));
+        assert_eq!(Cipher::detect(dir.0.join("absent.db"), &key).unwrap(), None);
+        assert!(!dir.0.join("absent.db").exists());
+    }
+
+    #[test]
     fn wrong_missing_and_unneeded_keys_are_distinct_errors_that_change_nothing() {
         let _turn = sqlite_turn();
         let dir = TempDir::new("enc-errors");

@@ -257,6 +257,68 @@ impl Cipher {
         })
     }
 
+    /// Every cipher lite3 offers, the default first.
+    pub const ALL: [Cipher; 9] = [
+        Cipher::ChaCha20,
+        Cipher::SqlCipher { version: 4 },
+        Cipher::SqlCipher { version: 3 },
+        Cipher::SqlCipher { version: 2 },
+        Cipher::SqlCipher { version: 1 },
+        Cipher::Aes256Cbc,
+        Cipher::Aes128Cbc,
+        Cipher::Ascon128,
+        Cipher::Aegis,
+    ];
+
+    /// Which cipher the encrypted database at `path` uses, found by trying `key` with each of
+    /// [`ALL`](Self::ALL) (the file itself does not say: it is all ciphertext). `None` when
+    /// none opens it: a wrong key, or a file that is not encrypted by any of them. Reads only;
+    /// each try with a passphrase costs one key derivation (a fraction of a second). With a
+    /// raw key, SQLCipher versions that differ only in how they stretch a passphrase (1 to 3)
+    /// look the same, and the newest that opens the file is returned.
+    ///
+    /// ```
+    /// use lite3::encryption::{Cipher, Encryption, Key};
+    /// let dir = std::env::temp_dir().join(format!("lite3-doc-detect-{}", std::process::id()));
+    /// std::fs::create_dir_all(&dir).unwrap();
+    /// let path = dir.join("legacy.db");
+    /// let key = Key::raw([9; 32]);
+    /// let sqlcipher3 = Encryption::new(key.clone()).cipher(Cipher::SqlCipher { version: 3 });
+    /// lite3::Connection::open_encrypted(&path, &sqlcipher3)?.execute_batch("CREATE TABLE t(x)")?;
+    /// assert_eq!(Cipher::detect(&path, &key)?, Some(Cipher::SqlCipher { version: 3 }));
+    /// # std::fs::remove_dir_all(&dir).unwrap();
+    /// # Ok::<(), lite3::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`EncryptionError::NotEncrypted`] for a plaintext file, [`EncryptionError::Unavailable`],
+    /// and failures other than a wrong key (the file cannot be opened, say).
+    pub fn detect<P: AsRef<Path>>(path: P, key: &Key) -> Result<Option<Cipher>> {
+        require_codec()?;
+        let path = path.as_ref();
+        match read_header(path) {
+            Header::Plaintext => {
+                return Err(EncryptionError::NotEncrypted {
+                    path: path.to_path_buf(),
+                }
+                .into());
+            }
+            // A new or missing file has no cipher yet (and trying would create it).
+            Header::Empty => return Ok(None),
+            Header::Other => {}
+        }
+        let flags = OpenFlags::READ_ONLY | OpenFlags::URI;
+        for cipher in Cipher::ALL {
+            let encryption = Encryption::new(key.clone()).cipher(cipher);
+            match Connection::open_encrypted_with_flags(path, flags, &encryption) {
+                Ok(_) => return Ok(Some(cipher)),
+                Err(Error::Encryption(EncryptionError::WrongKey { .. })) => {}
+                Err(other) => return Err(other),
+            }
+        }
+        Ok(None)
+    }
+
     /// Selects the cipher and its settings on `conn` for the next key or rekey.
     fn configure(&self, conn: &Connection) -> Result<()> {
         conn.pragma_update(None, "cipher", self.name())?;
@@ -321,6 +383,12 @@ impl Encryption {
     #[must_use]
     pub fn cipher_used(&self) -> Cipher {
         self.cipher
+    }
+
+    /// The key.
+    #[must_use]
+    pub fn key(&self) -> &Key {
+        &self.key
     }
 }
 
