@@ -71,12 +71,19 @@ fn show(bar: &ProgressBar) -> impl Fn(Progress) + '_ {
 
 /// Copies `from` into `to` with SQLite's backup API, showing progress on `bar`.
 fn copy_pages(from: &Connection, to: &mut Connection, bar: &ProgressBar) -> Result<(), Error> {
+    use lite3::backup::StepResult;
     let backup = lite3::backup::Backup::new(from, to)?;
     let show = show(bar);
-    while backup.step(128)? != lite3::backup::StepResult::Done {
-        show(backup.progress());
+    loop {
+        match backup.step(128)? {
+            StepResult::Done => return Ok(()),
+            StepResult::More => show(backup.progress()),
+            // Another connection holds a lock: let it finish, then step again.
+            _ => {
+                std::thread::sleep(std::time::Duration::from_millis(10));
+            }
+        }
     }
-    Ok(())
 }
 
 pub(crate) fn run_backup(args: &BackupArgs) -> Result<(), Error> {
