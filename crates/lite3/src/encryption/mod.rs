@@ -608,8 +608,9 @@ impl Connection {
     /// the rewrite and back to WAL after (which needs the database to itself).
     ///
     /// # Errors
-    /// [`EncryptionError::NotEncrypted`]'s opposite case, an already encrypted database, is
-    /// [`EncryptionError::Unsupported`] (use [`rekey`](Self::rekey)); SQLite's error.
+    /// [`EncryptionError::Unsupported`] for a database that is already encrypted (use
+    /// [`rekey`](Self::rekey)) or has no file; [`EncryptionError::Unavailable`]; SQLite's
+    /// error (e.g. `Busy` when another connection keeps it from leaving WAL mode).
     pub fn encrypt(&self, encryption: &Encryption) -> Result<()> {
         require_codec()?;
         require_codec_on(self)?;
