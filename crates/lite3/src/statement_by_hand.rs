@@ -256,7 +256,7 @@ impl Statement<'_> {
     /// ```
     ///
     /// # Errors
-    /// As [`Connection::column_metadata`].
+    /// As [`Connection::column_metadata`](crate::Connection::column_metadata).
     #[allow(
         clippy::type_complexity,
         reason = "rusqlite's signature, kept for the switch"

@@ -1,5 +1,5 @@
 //! Write-ahead-log checkpoints, in rusqlite's shapes: [`CheckpointMode`] and
-//! [`Connection::wal_checkpoint_v2`]. The WAL hook and its [`Wal`](crate::hooks::Wal) handle
+//! [`Connection::wal_checkpoint_v2`]. The WAL hook and its [`Wal`] handle
 //! are in [`hooks`](crate::hooks).
 
 use crate::raw::wal::{self, HookTarget};

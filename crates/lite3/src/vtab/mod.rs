@@ -4,8 +4,8 @@
 //! A module is a type implementing [`VTab`] (and [`CreateVTab`] for `CREATE VIRTUAL TABLE`,
 //! [`UpdateVTab`] for writes) with a cursor implementing [`VTabCursor`]; a `const` [`Module`]
 //! describes it to SQLite and [`Connection::create_module`] registers it. Three modules come
-//! with lite3: [`series`] (`generate_series`), [`array`] (`rarray(?)` over a shared
-//! `Rc<Vec<Value>>`) and, with the `csvtab` feature, [`csvtab`] (`csv(filename=…)`).
+//! with lite3: [`series`] (`generate_series`), [`array`](mod@array) (`rarray(?)` over a shared
+//! `Rc<Vec<Value>>`) and, with the `csvtab` feature, `csvtab` (`csv(filename=…)`).
 //!
 //! ```
 //! use lite3::vtab::{Context, Filters, IndexInfo, Module, VTab, VTabConnection, VTabCursor};
@@ -76,7 +76,7 @@
 //!   SQLite sees its message. `best_index` returning `Ok(false)` only rules that plan out.
 //! - A table's methods take `&self`/`&mut self` one at a time: a method that (through another
 //!   handle to the connection) makes SQLite call back into the same table while it runs gets
-//!   [`Error::ModuleError`](crate::Error::ModuleError) instead of an aliased `&mut`.
+//!   [`Error::ModuleError`] instead of an aliased `&mut`.
 //! - A table is dropped when SQLite disconnects it (the connection closes, the table is
 //!   dropped, or the schema changes), a cursor when SQLite closes it, the `Aux` value when the
 //!   module is replaced or the connection closes: each exactly once.
