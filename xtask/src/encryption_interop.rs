@@ -26,8 +26,9 @@ const PASSPHRASE: &str = "interop passphrase";
 
 pub fn run(installer: Installer) -> Result<(), String> {
     installer.apt(&["sqlcipher"], cmd::exists("sqlcipher"))?;
-    installer.pip("sqlcipher3-binary", "sqlcipher3")?;
-    let python = installer.pip("apsw-sqlite3mc", "apsw")?;
+    let sqlcipher = installer.pip("sqlcipher3-binary", "sqlcipher3")?;
+    let apsw = installer.pip("apsw-sqlite3mc", "apsw")?;
+    let python = std::env::join_paths([sqlcipher, apsw]).map_err(|e| e.to_string())?;
     let root = cmd::workspace_root();
     cmd::run(
         Command::new(cmd::cargo())

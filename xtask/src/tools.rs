@@ -54,10 +54,13 @@ impl Installer {
         Ok(())
     }
 
-    /// Installs a PyPI package into `target/tools/python` (never into the system Python) and
-    /// returns that folder.
+    /// Installs a PyPI package into its own folder, `target/tools/python/PACKAGE` (never into
+    /// the system Python), and returns that folder. One folder per package: `pip install
+    /// --target` skips a `bin/` (or any folder) that an earlier package already put there.
     pub fn pip(self, package: &str, marker: &str) -> Result<PathBuf, String> {
-        let dir = cmd::workspace_root().join("target/tools/python");
+        let dir = cmd::workspace_root()
+            .join("target/tools/python")
+            .join(package);
         if dir.join(marker).exists() {
             return Ok(dir);
         }
