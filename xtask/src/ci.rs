@@ -113,6 +113,15 @@ const STEPS: &[(&str, Step)] = &[
         Step::Task(crate::msrv::run, &[]),
     ),
     (
+        // A smoke run (its figures at 2,000 rows are not the README's): the user-shaped program
+        // builds against lite3 as an application does, and its checksums agree with C's.
+        "the user-shaped benchmark runs against C",
+        Step::Task(
+            crate::bench::run,
+            &["--instructions", "--user-shaped", "--rows", "2000"],
+        ),
+    ),
+    (
         "the type integrations store what rusqlite stores",
         Step::Task(crate::interop::run, &[]),
     ),

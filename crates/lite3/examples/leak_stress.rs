@@ -51,6 +51,7 @@ fn round(i: i64) -> lite3::Result<()> {
     std::thread::spawn(move || handle.interrupt())
         .join()
         .expect("interrupt thread");
+    borrowed_bindings(&conn, i)?;
     hooks(&mut conn)?;
     aggregates(&conn)?;
     on_demand_and_subtypes(&mut conn)?;
@@ -67,6 +68,30 @@ fn round(i: i64) -> lite3::Result<()> {
     assert_eq!(n, 42);
     failure_paths(&worker)?;
     Ok(())
+}
+
+/// Text and blobs bound without a copy stay bound after the run, into buffers that are freed
+/// right after it: every later use of the statement that does not bind everything again (named
+/// parameters leaving one out, a run by hand, expanded SQL, the statement cache) must not read
+/// them. Under valgrind or ASan, a read would be reported as a use after free.
+fn borrowed_bindings(conn: &Connection, i: i64) -> lite3::Result<()> {
+    conn.execute_batch("CREATE TEMP TABLE b(x, y)")?;
+    let mut insert = conn.prepare_cached("INSERT INTO b VALUES (:x, :y)")?;
+    insert.execute((format!("x{i}").as_str(), vec![1u8; 40].as_slice()))?;
+    insert.execute(&[(":x", &format!("x{i}") as &dyn lite3::ToSql), (":x", &1)])?;
+    insert.execute((format!("x{i}").as_str(), format!("y{i}").as_str()))?;
+    assert_eq!(insert.raw_execute()?, 1);
+    insert.execute((format!("x{i}").as_str(), format!("y{i}").as_str()))?;
+    assert!(insert.expanded_sql().is_some());
+    insert.execute((format!("x{i}").as_str(), format!("y{i}").as_str()))?;
+    drop(insert);
+    let again = conn.prepare_cached("INSERT INTO b VALUES (:x, :y)")?;
+    assert_eq!(
+        again.expanded_sql().as_deref(),
+        Some("INSERT INTO b VALUES (NULL, NULL)")
+    );
+    drop(again);
+    conn.execute_batch("DROP TABLE b")
 }
 
 /// The data-change hooks and the progress handler: set, replaced, vetoing, panicking, and left

@@ -26,9 +26,14 @@ pub struct Binder<'s> {
 
 impl<'s> Binder<'s> {
     /// A binder for one run of `stmt`. With `Lifetime::Static`, SQLite points into the values
-    /// bound, so the caller keeps them alive (and unmoved) until the bindings are cleared.
+    /// bound, so the caller keeps them alive (and unmoved) until the run ends, and records that
+    /// with `RawStatement::note_borrowed`. Unless the run binds every parameter (`binds_all`),
+    /// bindings an earlier run borrowed are cleared first, as they may point to freed memory.
     #[inline]
-    pub(crate) fn new(stmt: &'s Statement<'_>, lifetime: Lifetime) -> Self {
+    pub(crate) fn new(stmt: &'s Statement<'_>, lifetime: Lifetime, binds_all: bool) -> Self {
+        if !binds_all {
+            stmt.raw.forget_borrowed();
+        }
         Self {
             stmt: &stmt.raw,
             conn: stmt.conn.raw(),
@@ -56,10 +61,7 @@ impl<'s> Binder<'s> {
         if self.parameter_count == given {
             Ok(())
         } else {
-            Err(Error::ParameterCount {
-                expected: self.parameter_count,
-                given,
-            })
+            Err(count_mismatch(self.parameter_count, given))
         }
     }
 
@@ -81,7 +83,9 @@ impl<'s> Binder<'s> {
         self.bind_with(index, value, Lifetime::Transient)
     }
 
-    #[inline]
+    // Always inlined: for a value of known type it folds to one `sqlite3_bind_*` call and a
+    // check of its result (the cases that are not a plain value are calls of their own).
+    #[inline(always)]
     fn bind_with<T: ToSql + ?Sized>(
         &mut self,
         index: usize,
@@ -99,7 +103,9 @@ impl<'s> Binder<'s> {
         debug_assert!(index >= 1 && index <= self.parameter_count);
         let buffer = match value {
             ValueRef::Text(b) | ValueRef::Blob(b) => {
-                self.check_length(value, b.len())?;
+                if b.len() > self.conn.length_limit() as usize {
+                    return Err(too_big(value, b.len(), self.conn.length_limit()));
+                }
                 true
             }
             _ => false,
@@ -135,20 +141,36 @@ impl<'s> Binder<'s> {
 
     /// Rejects text and blobs SQLite would refuse, before calling it.
     fn check_length(&self, value: ValueRef<'_>, len: usize) -> Result<()> {
-        let limit = self.conn.length_limit() as usize;
-        if len > limit || len > c_int::MAX as usize {
-            let what = if matches!(value, ValueRef::Text(_)) {
-                "text value"
-            } else {
-                "blob value"
-            };
-            return Err(Error::TooBig {
-                what,
-                len,
-                limit: limit.min(c_int::MAX as usize),
-            });
+        if len > self.conn.length_limit() as usize {
+            return Err(too_big(value, len, self.conn.length_limit()));
         }
         Ok(())
+    }
+}
+
+// The errors, out of line and without a reference to the Binder, which could then stay in
+// registers.
+
+#[cold]
+#[inline(never)]
+fn count_mismatch(expected: usize, given: usize) -> Error {
+    Error::ParameterCount { expected, given }
+}
+
+/// The error for a text or blob `value` of `len` bytes, longer than the connection's length
+/// `limit` (a positive `c_int`, so checking against it also keeps lengths within SQLite's).
+#[cold]
+#[inline(never)]
+fn too_big(value: ValueRef<'_>, len: usize, limit: c_int) -> Error {
+    let what = if matches!(value, ValueRef::Text(_)) {
+        "text value"
+    } else {
+        "blob value"
+    };
+    Error::TooBig {
+        what,
+        len,
+        limit: limit as usize,
     }
 }
 

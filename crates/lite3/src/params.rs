@@ -32,10 +32,17 @@ pub trait Params: sealed::Sealed {
     /// Hands every parameter to `binder`, which checks the count and binds them.
     #[doc(hidden)]
     fn __bind(&self, binder: &mut Binder<'_>) -> Result<()>;
+
+    /// Whether a successful `__bind` binds every parameter of the statement (positional
+    /// parameters, whose count is checked), so that nothing from an earlier run stays bound.
+    /// False unless an implementation knows better: then earlier bindings are cleared first.
+    #[doc(hidden)]
+    const __BINDS_ALL: bool = false;
 }
 
 impl sealed::Sealed for () {}
 impl Params for () {
+    const __BINDS_ALL: bool = true;
     #[inline]
     fn __bind(&self, binder: &mut Binder<'_>) -> Result<()> {
         binder.check_count(0)
@@ -46,6 +53,7 @@ macro_rules! tuple_params {
     ($count:literal: $($field:tt $t:ident),+) => {
         impl<$($t: ToSql),+> sealed::Sealed for ($($t,)+) {}
         impl<$($t: ToSql),+> Params for ($($t,)+) {
+            const __BINDS_ALL: bool = true;
             #[inline]
             fn __bind(&self, binder: &mut Binder<'_>) -> Result<()> {
                 binder.check_count($count)?;
@@ -82,6 +90,7 @@ fn bind_positional<T: ToSql>(binder: &mut Binder<'_>, values: &[T]) -> Result<()
 
 impl sealed::Sealed for &[&dyn ToSql] {}
 impl Params for &[&dyn ToSql] {
+    const __BINDS_ALL: bool = true;
     fn __bind(&self, binder: &mut Binder<'_>) -> Result<()> {
         bind_positional(binder, self)
     }
@@ -92,6 +101,7 @@ impl Params for &[&dyn ToSql] {
 // to arrays of references are implemented for each length up to 32 for the same reason.
 impl sealed::Sealed for [&(dyn ToSql + Send + Sync); 0] {}
 impl Params for [&(dyn ToSql + Send + Sync); 0] {
+    const __BINDS_ALL: bool = true;
     #[inline]
     fn __bind(&self, binder: &mut Binder<'_>) -> Result<()> {
         binder.check_count(0)
@@ -102,6 +112,7 @@ macro_rules! array_params {
     ($($n:literal)+) => {$(
         impl<T: ToSql> sealed::Sealed for [T; $n] {}
         impl<T: ToSql> Params for [T; $n] {
+            const __BINDS_ALL: bool = true;
             #[inline]
             fn __bind(&self, binder: &mut Binder<'_>) -> Result<()> {
                 bind_positional(binder, self)
@@ -109,6 +120,7 @@ macro_rules! array_params {
         }
         impl<T: ToSql + ?Sized> sealed::Sealed for &[&T; $n] {}
         impl<T: ToSql + ?Sized> Params for &[&T; $n] {
+            const __BINDS_ALL: bool = true;
             #[inline]
             fn __bind(&self, binder: &mut Binder<'_>) -> Result<()> {
                 bind_positional(binder, *self)
@@ -172,6 +184,7 @@ where
     I: IntoIterator,
     I::Item: ToSql,
 {
+    const __BINDS_ALL: bool = true;
     fn __bind(&self, binder: &mut Binder<'_>) -> Result<()> {
         let iter = self.0.borrow_mut().take().into_iter().flatten();
         let mut given = 0;

@@ -25,6 +25,7 @@ pub struct Rows<'s> {
 }
 
 impl<'s> Rows<'s> {
+    #[inline]
     pub(crate) fn new(stmt: &'s Statement<'s>) -> Self {
         Self {
             row: Row::new(stmt),
@@ -107,6 +108,7 @@ pub struct Row<'s> {
 
 impl<'s> Row<'s> {
     /// The current row of `stmt`, which has just returned one.
+    #[inline]
     pub(crate) fn new(stmt: &'s Statement<'s>) -> Self {
         Self { stmt }
     }
@@ -136,11 +138,37 @@ impl<'s> Row<'s> {
     #[inline(always)]
     pub fn get<'r, I: RowIndex, T: FromSqlRef<'r>>(&'r self, index: I) -> Result<T> {
         let i = index.index(self.stmt)?;
-        match self.stmt.raw.column(i, T::EXPECTED) {
-            Ok(value) => match T::from_sql_ref(value) {
-                Ok(converted) => Ok(converted),
-                Err(error) => Err(*self.conversion_error::<T>(error, value, i)),
-            },
+        if let Some(expected) = T::EXPECTED {
+            // The value has the class `T` reads: convert it here. Anything else (NULL, another
+            // class, no such column) goes to a call of its own, so the two paths never meet in
+            // one `ValueRef` held in memory; they meet only in the `Result<T>`.
+            return match self.stmt.raw.column_of_class(i, expected) {
+                Some(value) => self.convert(value, i),
+                None => self.get_other_class(i),
+            };
+        }
+        match self.stmt.raw.column(i, None) {
+            Ok(value) => self.convert(value, i),
+            Err(failure) => Err(*read_failure(failure, i)),
+        }
+    }
+
+    /// `T::from_sql_ref(value)`, with a failure reported as the conversion error of column `i`.
+    #[inline(always)]
+    fn convert<'r, T: FromSqlRef<'r>>(&'r self, value: ValueRef<'r>, i: usize) -> Result<T> {
+        match T::from_sql_ref(value) {
+            Ok(converted) => Ok(converted),
+            Err(error) => Err(*self.conversion_error::<T>(error, value, i)),
+        }
+    }
+
+    /// [`get`](Self::get) of a column whose value is not of the class `T` expects (or that
+    /// does not exist): read again without expectation, and converted or refused by `T`.
+    #[cold]
+    #[inline(never)]
+    fn get_other_class<'r, T: FromSqlRef<'r>>(&'r self, i: usize) -> Result<T> {
+        match self.stmt.raw.column(i, None) {
+            Ok(value) => self.convert(value, i),
             Err(failure) => Err(*read_failure(failure, i)),
         }
     }

@@ -68,9 +68,51 @@ pub(crate) fn skip_blank(sql: &str) -> usize {
     i
 }
 
+/// Whether `sql` (one statement) is an INSERT, UPDATE, DELETE or REPLACE, possibly behind a
+/// `WITH` clause: the statements whose run sets `sqlite3_changes()`. Every other statement
+/// leaves it at the count of an earlier one, which must not be reported as its own.
+/// (A `WITH … SELECT` returns rows, so it never reaches a caller that counts changes.)
+pub(crate) fn changes_rows(sql: &str) -> bool {
+    let start = skip_blank(sql);
+    let word: &[u8] = sql.as_bytes()[start..]
+        .split(|b| !b.is_ascii_alphabetic())
+        .next()
+        .unwrap_or_default();
+    ["INSERT", "UPDATE", "DELETE", "REPLACE", "WITH"]
+        .iter()
+        .any(|keyword| word.eq_ignore_ascii_case(keyword.as_bytes()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn statements_that_change_rows() {
+        for sql in [
+            "INSERT INTO t VALUES (1)",
+            "  insert into t values (1)",
+            "-- note\nUPDATE t SET x = 1",
+            "/* c */ delete FROM t",
+            "REPLACE INTO t VALUES (1)",
+            "WITH x AS (SELECT 1) INSERT INTO t SELECT * FROM x",
+            ";\n Insert(x) VALUES (1)",
+        ] {
+            assert!(changes_rows(sql), "{sql}");
+        }
+        for sql in [
+            "CREATE TABLE t(x)",
+            "DROP TABLE t",
+            "BEGIN",
+            "PRAGMA user_version = 3",
+            "CREATE TRIGGER tr AFTER INSERT ON t BEGIN DELETE FROM u; END",
+            "INSERTED",
+            "",
+            "VACUUM",
+        ] {
+            assert!(!changes_rows(sql), "{sql}");
+        }
+    }
 
     #[test]
     fn blank_prefixes() {

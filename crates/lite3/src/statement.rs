@@ -14,8 +14,10 @@ use crate::{Error, Result};
 ///
 /// Binding and lifetimes: [`execute`](Self::execute), [`query_row`](Self::query_row),
 /// [`exists`](Self::exists) and [`insert`](Self::insert) bind text and blobs with
-/// `SQLITE_STATIC` (no copy): the parameters are borrowed for the whole call, every step happens
-/// inside it, and the bindings are cleared before it returns. [`query`](Self::query) and
+/// `SQLITE_STATIC` (no copy): the parameters are borrowed for the whole call and every step
+/// happens inside it. Nothing reads those bindings after the call: the next run binds every
+/// parameter again, or they are cleared first (named parameters, a run by hand,
+/// [`expanded_sql`](Self::expanded_sql), which shows them as `NULL`). [`query`](Self::query) and
 /// [`query_map`](Self::query_map) bind with `SQLITE_TRANSIENT` (SQLite copies), because their
 /// steps run after the call has returned and the parameters may be gone.
 ///
@@ -58,20 +60,17 @@ pub struct Statement<'c> {
     parameter_count: usize,
 }
 
-/// Resets the statement when dropped (also while unwinding), and clears bindings that borrowed
-/// buffers which are about to go away.
+/// Resets the statement when dropped (also while unwinding). Bindings that borrowed the run's
+/// parameters stay: the statement records them, and clears them before anything could read
+/// them after the parameters are gone (see `RawStatement::forget_borrowed`).
 struct ResetGuard<'a> {
     raw: &'a RawStatement,
-    clear_bindings: bool,
 }
 
 impl Drop for ResetGuard<'_> {
     #[inline]
     fn drop(&mut self) {
         self.raw.reset();
-        if self.clear_bindings {
-            self.raw.clear_bindings();
-        }
     }
 }
 
@@ -113,23 +112,35 @@ impl<'c> Statement<'c> {
     /// # Errors
     /// Parameter errors; [`Error::ExecuteReturnedRows`] for a statement that returns rows (it is
     /// not run); any SQLite failure while running.
+    #[inline]
     pub fn execute<P: Params>(&mut self, params: P) -> Result<usize> {
-        if self.raw.column_count() > 0 {
+        if self.raw.returns_rows() {
             return Err(Error::ExecuteReturnedRows);
         }
-        // `params` outlives the guard (arguments drop after locals), so the unbound copies SQLite
-        // points into stay valid until the bindings are cleared.
+        // `params` outlives the guard (arguments drop after locals), so the buffers SQLite
+        // points into stay valid until the statement is reset.
         let _guard = self.bind_borrowed(&params)?;
-        let before = self.conn.raw().total_changes();
-        self.raw.start(self.conn.raw())?;
-        // sqlite3_changes() keeps the last DML's count across DDL; only report it if this
-        // statement changed something.
-        let changed = self.conn.raw().total_changes() != before;
-        Ok(if changed {
-            self.conn.raw().changes() as usize
-        } else {
-            0
-        })
+        match self.raw.start_to_row(self.conn.raw())? {
+            // A statement without result columns returns no row; SQLite can still say ROW for
+            // one that gained columns in a re-prepare. Either is the end of the run here.
+            Ok(()) => Ok(self.changes_made()),
+            Err(rc) => self.execute_finished(rc),
+        }
+    }
+
+    /// The rows the run that just finished changed (0 for statements other than INSERT,
+    /// UPDATE and DELETE).
+    #[inline]
+    pub(crate) fn changes_made(&self) -> usize {
+        self.raw.changes(self.conn.raw()) as usize
+    }
+
+    /// The end of an `execute` whose step returned `rc`, not a row: done (with what it changed)
+    /// or failed.
+    #[inline]
+    fn execute_finished(&self, rc: std::ffi::c_int) -> Result<usize> {
+        self.raw.step_finished(self.conn.raw(), rc)?;
+        Ok(self.changes_made())
     }
 
     /// Runs an INSERT and returns the new row's rowid.
@@ -147,6 +158,7 @@ impl<'c> Statement<'c> {
     ///
     /// # Errors
     /// As [`execute`](Self::execute).
+    #[inline]
     pub fn insert<P: Params>(&mut self, params: P) -> Result<i64> {
         self.execute(params)?;
         Ok(self.conn.last_insert_rowid())
@@ -170,11 +182,13 @@ impl<'c> Statement<'c> {
     ///
     /// # Errors
     /// Parameter errors (SQLite failures show up in [`Rows::next`]).
+    #[inline]
     pub fn query<P: Params>(&mut self, params: P) -> Result<Rows<'_>> {
         // Through the door once for the run: the rows' steps follow without a check.
         self.conn.raw().enter()?;
         // No reset needed first: every call and every Rows resets the statement when it ends.
-        params.__bind(&mut Binder::new(self, Lifetime::Transient))?;
+        let mut binder = Binder::new(self, Lifetime::Transient, P::__BINDS_ALL);
+        params.__bind(&mut binder)?;
         Ok(Rows::new(self))
     }
 
@@ -213,6 +227,7 @@ impl<'c> Statement<'c> {
     ///
     /// # Errors
     /// [`Error::QueryReturnedNoRows`] without a row; parameter, SQLite and conversion errors.
+    #[inline]
     pub fn query_row<T, P, F>(&mut self, params: P, f: F) -> Result<T>
     where
         P: Params,
@@ -247,6 +262,7 @@ impl<'c> Statement<'c> {
     ///
     /// # Errors
     /// Parameter and SQLite errors.
+    #[inline]
     pub fn exists<P: Params>(&mut self, params: P) -> Result<bool> {
         let _guard = self.bind_borrowed(&params)?;
         self.raw.start(self.conn.raw())
@@ -257,17 +273,25 @@ impl<'c> Statement<'c> {
     // Always inlined: for a constant parameter tuple it folds to the binds themselves.
     #[inline(always)]
     fn bind_borrowed<P: Params>(&self, params: &P) -> Result<ResetGuard<'_>> {
-        let mut binder = Binder::new(self, Lifetime::Static);
+        let mut binder = Binder::new(self, Lifetime::Static, P::__BINDS_ALL);
         match params.__bind(&mut binder) {
-            Ok(()) => Ok(ResetGuard {
-                raw: &self.raw,
-                clear_bindings: binder.borrowed(),
-            }),
-            Err(error) => {
-                self.raw.clear_bindings();
-                Err(error)
+            Ok(()) => {
+                if binder.borrowed() {
+                    self.raw.note_borrowed();
+                }
+                Ok(ResetGuard { raw: &self.raw })
             }
+            Err(error) => Err(self.binding_failed(error)),
         }
+    }
+
+    /// A parameter could not be bound: what was bound goes (some of it may point into the
+    /// caller's parameters, which are about to go), and the error is returned.
+    #[cold]
+    #[inline(never)]
+    fn binding_failed(&self, error: Error) -> Error {
+        self.raw.clear_bindings();
+        error
     }
 
     /// Number of parameters (the largest index, counting `?NNN`).

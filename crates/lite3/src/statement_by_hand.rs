@@ -120,7 +120,7 @@ impl Statement<'_> {
         if index == 0 || index > count {
             return Err(Error::ParameterIndex { index, count });
         }
-        Binder::new(self, Lifetime::Transient).bind(index, &value)
+        Binder::new(self, Lifetime::Transient, false).bind(index, &value)
     }
 
     /// Unbinds every parameter (they read as NULL until bound again).
@@ -144,19 +144,15 @@ impl Statement<'_> {
     /// [`Error::ExecuteReturnedRows`] for a statement that returns rows (not run); SQLite's
     /// failures.
     pub fn raw_execute(&mut self) -> Result<usize> {
-        if self.column_count() > 0 {
+        if self.raw.returns_rows() {
             return Err(Error::ExecuteReturnedRows);
         }
-        let conn = self.conn.raw();
-        let before = conn.total_changes();
-        let ran = self.raw.start(conn);
+        // What this run did not bind by hand must not point into an earlier run's parameters.
+        self.raw.forget_borrowed();
+        let ran = self.raw.start(self.conn.raw());
         self.raw.reset();
         ran?;
-        Ok(if conn.total_changes() == before {
-            0
-        } else {
-            conn.changes() as usize
-        })
+        Ok(self.changes_made())
     }
 
     /// Runs the statement as a query with the parameters bound by hand.
@@ -178,6 +174,8 @@ impl Statement<'_> {
     /// [`Error::TransactionRolledBack`]); SQLite's failures show up in [`Rows::next`].
     pub fn raw_query(&mut self) -> Result<Rows<'_>> {
         self.conn.raw().enter()?;
+        // What this run did not bind by hand must not point into an earlier run's parameters.
+        self.raw.forget_borrowed();
         Ok(Rows::new(self))
     }
 

@@ -409,6 +409,31 @@ fn execute_reports_changes_of_this_statement_only() {
         2
     );
     assert_eq!(conn.execute("DELETE FROM t WHERE x > 100", ()).unwrap(), 0);
+    // lite3 tells the statements that count changes by their first keyword, past comments.
+    assert_eq!(conn.execute("PRAGMA user_version = 5", ()).unwrap(), 0);
+    assert_eq!(
+        conn.execute("  /* why */ -- note\n update t SET x = x WHERE x = 1", ())
+            .unwrap(),
+        1
+    );
+    assert_eq!(
+        conn.execute(
+            "WITH doomed(v) AS (VALUES (1), (4)) DELETE FROM t WHERE x IN doomed",
+            ()
+        )
+        .unwrap(),
+        2
+    );
+    assert_eq!(conn.execute("REPLACE INTO u VALUES (1)", ()).unwrap(), 1);
+    conn.execute(
+        "CREATE TRIGGER tr AFTER INSERT ON u BEGIN DELETE FROM t; END",
+        (),
+    )
+    .unwrap();
+    assert_eq!(conn.execute("DROP TRIGGER tr", ()).unwrap(), 0);
+    let mut by_hand = conn.prepare("DELETE FROM t").unwrap();
+    assert_eq!(by_hand.raw_execute().unwrap(), 1);
+    assert_eq!(by_hand.raw_execute().unwrap(), 0);
 }
 
 #[test]

@@ -21,10 +21,38 @@ pub fn default(root: &Path, dir: &Path) -> Result<Pair, String> {
             .args(lite3_build_args())
             .current_dir(root),
     )?;
-    let c_compiler = std::env::var("CC").unwrap_or_else(|_| "cc".into());
     Ok(Pair {
         lite3: root.join("target/release/lite3"),
-        c: c_baseline(root, &dir.join("c-workloads"), &c_compiler, &[])?,
+        c: c_as_a_user_builds_it(root, dir)?,
+        user_shaped: false,
+    })
+}
+
+/// The C workloads at -O2 with the system compiler (`CC` if set).
+fn c_as_a_user_builds_it(root: &Path, dir: &Path) -> Result<PathBuf, String> {
+    let c_compiler = std::env::var("CC").unwrap_or_else(|_| "cc".into());
+    c_baseline(root, &dir.join("c-workloads"), &c_compiler, &[])
+}
+
+/// The user-shaped program (`xtask/user-shaped`, a project of its own depending on lite3 by
+/// path) with Cargo's default release profile, and the C as in [`default`].
+pub fn user_shaped(root: &Path, dir: &Path) -> Result<Pair, String> {
+    let target_dir = root.join("target/user-shaped");
+    cmd::run(
+        Command::new(cmd::cargo())
+            .args(["build", "--release", "--locked", "--manifest-path"])
+            .arg(root.join("xtask/user-shaped/Cargo.toml"))
+            .arg("--target-dir")
+            .arg(&target_dir)
+            // The user's own build: no flags of this machine's environment.
+            .env_remove("RUSTFLAGS")
+            .env_remove("CARGO_ENCODED_RUSTFLAGS")
+            .current_dir(root),
+    )?;
+    Ok(Pair {
+        lite3: target_dir.join("release/user-shaped"),
+        c: c_as_a_user_builds_it(root, dir)?,
+        user_shaped: true,
     })
 }
 
@@ -68,6 +96,7 @@ pub fn cross_lto(root: &Path, dir: &Path, installer: Installer) -> Result<Pair, 
             CLANG,
             &["-flto=thin", "-fuse-ld=lld"],
         )?,
+        user_shaped: false,
     })
 }
 

@@ -20,10 +20,67 @@ pub fn compare(
     let db = dir.join("bench.db");
     let db = db.to_str().ok_or("non-UTF-8 path")?;
     for (program, args, is_lite3) in pair.runs(db, &rows) {
-        let tag = if is_lite3 { "lite3" } else { "c" };
-        add_counted(&mut figures, dir, tag, program, &args, is_lite3, is_lite3)?;
+        if is_lite3 && pair.user_shaped {
+            add_dumped(&mut figures, dir, "user-shaped", program, &args)?;
+        } else {
+            let tag = if is_lite3 { "lite3" } else { "c" };
+            add_counted(&mut figures, dir, tag, program, &args, is_lite3, is_lite3)?;
+        }
     }
     Ok(figures)
+}
+
+/// The function the user-shaped program calls between workloads (xtask/user-shaped).
+const BOUNDARY: &str = "workload_boundary";
+
+/// Runs the user-shaped program under callgrind with a dump at every call of [`BOUNDARY`] and
+/// adds each workload's count to lite3's side of `figures`. The program calls it once before
+/// W1 and once after each workload, so dump `n + 1` (`callgrind.TAG.<n+1>`) holds exactly what
+/// ran between the end of W`n-1` and the end of W`n`: workload `n`.
+fn add_dumped(
+    figures: &mut Figures,
+    dir: &Path,
+    tag: &str,
+    program: &Path,
+    args: &[&str],
+) -> Result<(), String> {
+    let profile = dir.join(format!("callgrind.{tag}"));
+    // Dumps of an earlier run must not be read as this one's.
+    for entry in std::fs::read_dir(dir).map_err(|e| e.to_string())?.flatten() {
+        let name = entry.file_name();
+        if name
+            .to_string_lossy()
+            .starts_with(&format!("callgrind.{tag}"))
+        {
+            std::fs::remove_file(entry.path()).map_err(|e| e.to_string())?;
+        }
+    }
+    let output = cmd::output(
+        Command::new("valgrind")
+            .args(["--tool=callgrind", "-q"])
+            .arg(format!("--dump-before={BOUNDARY}"))
+            .arg(format!("--callgrind-out-file={}", profile.display()))
+            .arg(program)
+            .args(args),
+    )?;
+    figures.add(&output, true, |workload, _| {
+        let number: u32 = workload
+            .strip_prefix('W')
+            .and_then(|rest| rest.split(' ').next())
+            .and_then(|n| n.parse().ok())
+            .ok_or(format!("bad workload {workload:?}"))?;
+        let dump = dir.join(format!("callgrind.{tag}.{}", number + 1));
+        let text = std::fs::read_to_string(&dump)
+            .map_err(|e| format!("{}: {e} (no dump at {BOUNDARY}?)", dump.display()))?;
+        dump_total(&text).ok_or(format!("{}: no totals line", dump.display()))
+    })
+}
+
+/// The `totals:` figure of one callgrind dump (its instructions, the only event recorded).
+fn dump_total(dump: &str) -> Option<f64> {
+    dump.lines()
+        .find_map(|line| line.strip_prefix("totals:"))
+        .and_then(|total| total.trim().parse().ok())
 }
 
 /// Runs `program args` under callgrind (its profile `callgrind.TAG` in `dir`) and adds each
@@ -84,7 +141,14 @@ fn inclusive_count(annotated: &str, symbol: &str) -> Option<f64> {
 
 #[cfg(test)]
 mod tests {
-    use super::{inclusive_count, workload_symbol};
+    use super::{dump_total, inclusive_count, workload_symbol};
+
+    #[test]
+    fn reads_a_dumps_total() {
+        let dump = "version: 1\ncmd: x\nevents: Ir\nsummary: 445045957\ntotals: 445045957\n";
+        assert_eq!(dump_total(dump), Some(445_045_957.0));
+        assert_eq!(dump_total("events: Ir\n"), None);
+    }
 
     #[test]
     fn reads_the_inclusive_count_of_exactly_the_named_function() {

@@ -8,6 +8,11 @@
 //! - `--cross-lto`: both sides built by clang-22 with link-time optimisation, lite3 through
 //!   rustc's linker-plugin LTO so SQLite's small API functions inline into Rust callers.
 //! - `--import`: also times `lite3 import` against the sqlite3 shell's `.import`.
+//! - `--user-shaped`: lite3's side is `xtask/user-shaped` instead of `lite3 bench`: the same
+//!   workloads written as an application writes them, in a crate of its own built with Cargo's
+//!   default release profile (what a user of lite3 gets, without the workspace's one codegen
+//!   unit and LTO). With `--instructions`, its counts are split per workload by callgrind dumps
+//!   at the program's `workload_boundary` calls.
 
 mod builds;
 mod ciphers;
@@ -24,14 +29,21 @@ use std::path::{Path, PathBuf};
 pub struct Pair {
     lite3: PathBuf,
     c: PathBuf,
+    /// Whether lite3's side is the user-shaped program (`xtask/user-shaped`), not `lite3 bench`.
+    user_shaped: bool,
 }
 
 impl Pair {
     /// Each side's program and arguments for one run of `rows` rows on `db`, lite3's first
     /// (flagged `true`).
     fn runs<'a>(&'a self, db: &'a str, rows: &'a str) -> [(&'a Path, Vec<&'a str>, bool); 2] {
+        let lite3_args = if self.user_shaped {
+            vec![db, rows]
+        } else {
+            vec!["bench", "--rows", rows, "--db", db]
+        };
         [
-            (&self.lite3, vec!["bench", "--rows", rows, "--db", db], true),
+            (&self.lite3, lite3_args, true),
             (&self.c, vec![db, rows], false),
         ]
     }
@@ -80,20 +92,27 @@ impl Figures {
         let (ours, theirs) = (format!("{} {unit}", names.0), format!("{} {unit}", names.1));
         let ratio = format!("{}/{}", names.0, names.1);
         println!("{:<18} {ours:>18} {theirs:>18} {ratio:>8}", "workload");
+        let (mut sum_a, mut sum_b) = (0.0, 0.0);
         for (name, (ours, theirs, _)) in &self.0 {
             let (a, b) = (median(ours), median(theirs));
+            (sum_a, sum_b) = (sum_a + a, sum_b + b);
             println!(
                 "{name:<18} {a:>18.decimals$} {b:>18.decimals$} {:>8.3}",
                 a / b
             );
         }
+        println!(
+            "{:<18} {sum_a:>18.decimals$} {sum_b:>18.decimals$} {:>8.3}",
+            "sum",
+            sum_a / sum_b
+        );
     }
 }
 
 pub fn run(args: Vec<String>) -> Result<(), String> {
     let (mut rows, mut rounds) = (None, 3usize);
     let (mut import, mut instructions, mut cross_lto) = (false, false, false);
-    let mut encrypted = false;
+    let (mut encrypted, mut user_shaped) = (false, false);
     let mut installer = Installer { allowed: false };
     let mut args = args.into_iter();
     while let Some(arg) = args.next() {
@@ -108,6 +127,7 @@ pub fn run(args: Vec<String>) -> Result<(), String> {
             "--import" => import = true,
             "--instructions" => instructions = true,
             "--cross-lto" => cross_lto = true,
+            "--user-shaped" => user_shaped = true,
             "--ciphers" => encrypted = true,
             "--install" => installer.allowed = true,
             other => return Err(format!("bench: unknown option {other:?}")),
@@ -116,15 +136,26 @@ pub fn run(args: Vec<String>) -> Result<(), String> {
     let root = cmd::workspace_root();
     let dir = root.join("target/bench");
     std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
-    let pair = if cross_lto {
+    if user_shaped && (cross_lto || encrypted || import) {
+        return Err(
+            "bench: --user-shaped measures the default build of the user-shaped program only \
+             (not with --cross-lto, --ciphers or --import)"
+                .into(),
+        );
+    }
+    let pair = if user_shaped {
+        builds::user_shaped(&root, &dir)?
+    } else if cross_lto {
         builds::cross_lto(&root, &dir, installer)?
     } else {
         builds::default(&root, &dir)?
     };
-    let build = if cross_lto {
+    let build = if user_shaped {
+        "user-shaped program, Cargo's default release profile; C at -O2"
+    } else if cross_lto {
         "clang-22, cross-language LTO"
     } else {
-        "cargo release profile; C at -O2"
+        "lite3 bench, the workspace's release profile; C at -O2"
     };
     if encrypted {
         return ciphers::compare(&pair.lite3, &dir, rows, rounds, instructions, installer);

@@ -123,6 +123,7 @@ impl RawConnection {
         }
     }
 
+    #[inline]
     pub(crate) fn changes(&self) -> u64 {
         // SAFETY: `db` is open.
         let n = unsafe { ffi::sqlite3_changes64(self.as_ptr()) };

@@ -49,7 +49,7 @@ pub(crate) use sqlite_thread::{
 };
 pub(crate) use statement::RawStatement;
 pub(crate) use text::utf8;
-pub(crate) use value::{ReadFailure, decode, value_ref};
+pub(crate) use value::{ReadFailure, decode, decode_if, value_ref};
 
 /// The linked library's version string.
 pub(crate) fn library_version() -> &'static str {

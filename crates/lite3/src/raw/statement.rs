@@ -3,6 +3,7 @@
 use super::RawConnection;
 use crate::types::{Type, ValueRef};
 use crate::{Error, Result, ffi};
+use std::cell::Cell;
 use std::ffi::{CStr, c_char, c_int};
 use std::ptr::{self, NonNull};
 
@@ -12,6 +13,19 @@ pub(crate) struct RawStatement {
     stmt: NonNull<ffi::sqlite3_stmt>,
     /// The process generation it was prepared in: a forked child leaks it rather than finalise.
     generation: u32,
+    /// Whether it returns rows (has result columns). Fixed by the SQL: a re-prepare after a
+    /// schema change can change how many columns, not whether there are any.
+    returns_rows: bool,
+    /// Whether a run sets `sqlite3_changes()` (see [`crate::sql_text::changes_rows`]).
+    changes_rows: bool,
+    /// Whether SQLite may still point into buffers bound with [`Lifetime::Static`] by an
+    /// earlier run, which may be gone now. Such pointers are harmless while nothing reads them:
+    /// a run that rebinds every parameter replaces them all before its first step, and
+    /// everything else that could read them ([`expanded_sql`](Self::expanded_sql), a run with
+    /// only some parameters bound) calls [`forget_borrowed`](Self::forget_borrowed) first. This
+    /// spares the common loop (`execute` with all parameters, again and again) clearing the
+    /// bindings after every run, which C's loop does not do either.
+    borrowed: Cell<bool>,
 }
 
 /// How SQLite should treat a bound text or blob buffer.
@@ -60,11 +74,48 @@ impl RawStatement {
         } else {
             tail as usize - sql.as_ptr() as usize
         };
-        let generation = super::fork::current();
-        Ok((
-            NonNull::new(stmt).map(|stmt| Self { stmt, generation }),
-            consumed,
-        ))
+        let Some(stmt) = NonNull::new(stmt) else {
+            return Ok((None, consumed));
+        };
+        // SAFETY: the statement was just prepared.
+        let columns = unsafe { ffi::sqlite3_column_count(stmt.as_ptr()) };
+        let stmt = Self {
+            stmt,
+            generation: super::fork::current(),
+            returns_rows: columns > 0,
+            changes_rows: crate::sql_text::changes_rows(&sql[..consumed]),
+            borrowed: Cell::new(false),
+        };
+        Ok((Some(stmt), consumed))
+    }
+
+    /// Whether the statement returns rows (has result columns).
+    #[inline]
+    pub(crate) fn returns_rows(&self) -> bool {
+        self.returns_rows
+    }
+
+    /// The rows the run that just finished inserted, updated or deleted: 0 for a statement that
+    /// is no INSERT, UPDATE or DELETE, whatever `sqlite3_changes()` still says about an
+    /// earlier one.
+    #[inline]
+    pub(crate) fn changes(&self, conn: &RawConnection) -> u64 {
+        if self.changes_rows { conn.changes() } else { 0 }
+    }
+
+    /// Records that text or blob buffers were just bound with [`Lifetime::Static`].
+    #[inline]
+    pub(crate) fn note_borrowed(&self) {
+        self.borrowed.set(true);
+    }
+
+    /// Clears the bindings if SQLite may still point into buffers an earlier run bound without
+    /// a copy: before anything that could read a parameter this run does not bind again.
+    #[inline]
+    pub(crate) fn forget_borrowed(&self) {
+        if self.borrowed.get() {
+            self.clear_bindings();
+        }
     }
 
     #[inline]
@@ -78,6 +129,22 @@ impl RawStatement {
     pub(crate) fn start(&self, conn: &RawConnection) -> Result<bool> {
         conn.enter()?;
         self.step(conn)
+    }
+
+    /// The first step of a run whose caller handles the row inline and everything else with
+    /// [`step_finished`](Self::step_finished): `Ok(Err(rc))` with the step's result code when
+    /// it returned no row; `Err` when the door refused the run (the statement did not step).
+    #[inline(always)]
+    pub(crate) fn start_to_row(
+        &self,
+        conn: &RawConnection,
+    ) -> Result<std::result::Result<(), c_int>> {
+        conn.enter()?;
+        // SAFETY: the statement is valid and its connection is open and used by this thread.
+        match unsafe { ffi::sqlite3_step(self.as_ptr()) } {
+            ffi::SQLITE_ROW => Ok(Ok(())),
+            rc => Ok(Err(rc)),
+        }
     }
 
     /// One step of a run that already went through the door (see [`start`](Self::start), and
@@ -96,7 +163,7 @@ impl RawStatement {
 
     /// The rest of [`step`](Self::step): the statement is done or failed.
     #[inline]
-    fn step_finished(&self, conn: &RawConnection, rc: c_int) -> Result<bool> {
+    pub(crate) fn step_finished(&self, conn: &RawConnection, rc: c_int) -> Result<bool> {
         if rc == ffi::SQLITE_DONE {
             // The profiler, if any, has just seen the statement finish.
             conn.succeeded();
@@ -121,6 +188,7 @@ impl RawStatement {
     pub(crate) fn clear_bindings(&self) {
         // SAFETY: the statement is valid.
         unsafe { ffi::sqlite3_clear_bindings(self.as_ptr()) };
+        self.borrowed.set(false);
     }
 
     pub(crate) fn parameter_count(&self) -> usize {
@@ -146,22 +214,26 @@ impl RawStatement {
         self.statement_name(conn, ffi::sqlite3_bind_parameter_name, index)
     }
 
-    /// Binds `value` to the 1-based `index` and returns SQLite's result code, for the caller to
-    /// check with [`RawConnection::check`] once it has dropped whatever `value` borrows from.
-    /// Text and blob lengths were checked by the caller.
-    #[inline]
-    #[must_use = "the result code says whether the value was bound"]
     /// `sqlite3_bind_zeroblob64`: a blob of `len` zero bytes, made by SQLite.
+    #[must_use = "the result code says whether the value was bound"]
     pub(crate) fn bind_zeroblob(&self, index: c_int, len: u64) -> c_int {
         // SAFETY: the statement is valid; SQLite checks the index and the length.
         unsafe { ffi::sqlite3_bind_zeroblob64(self.as_ptr(), index, len) }
     }
 
+    #[must_use = "the result code says whether the value was bound"]
     pub(crate) fn bind_pointer(&self, index: c_int, pointer: &crate::types::Pointer) -> c_int {
         // SAFETY: the statement is valid; SQLite checks the index.
         unsafe { super::pointer::bind(self.as_ptr(), index, &pointer.value, pointer.kind) }
     }
 
+    /// Binds `value` to the 1-based `index` and returns SQLite's result code, for the caller to
+    /// check with [`RawConnection::check`] once it has dropped whatever `value` borrows from.
+    /// Text and blob lengths were checked by the caller.
+    // Inline, also into an application's crate: for a value of known type the match folds to
+    // the one `sqlite3_bind_*` call.
+    #[inline]
+    #[must_use = "the result code says whether the value was bound"]
     pub(crate) fn bind(&self, index: c_int, value: ValueRef<'_>, lifetime: Lifetime) -> c_int {
         let destructor = match lifetime {
             Lifetime::Static => ffi::SQLITE_STATIC,
@@ -169,8 +241,9 @@ impl RawStatement {
         };
         let stmt = self.as_ptr();
         // SAFETY: the statement is valid. Text and blob pointers are valid for the given length;
-        // with SQLITE_STATIC the caller guarantees the buffer outlives every step that reads it
-        // and rebinds or clears before it goes away; with SQLITE_TRANSIENT SQLite copies it now.
+        // with SQLITE_STATIC the caller guarantees the buffer outlives every step of this run
+        // and records it with `note_borrowed`, so that nothing reads it after the run unless it
+        // was bound again or cleared (see `borrowed`); with SQLITE_TRANSIENT SQLite copies it now.
         unsafe {
             match value {
                 ValueRef::Null => ffi::sqlite3_bind_null(stmt, index),
@@ -288,6 +361,22 @@ impl RawStatement {
         }
     }
 
+    /// Column `i` of the current row if it holds a value of storage class `class`; `None` for
+    /// any other class, no such column, or a buffer SQLite could not allocate (read it again
+    /// with [`column`](Self::column) to tell which: reading does not convert, so a second read
+    /// sees the same value).
+    #[inline(always)]
+    pub(crate) fn column_of_class(&self, i: usize, class: Type) -> Option<ValueRef<'_>> {
+        let i = c_int::try_from(i).unwrap_or(c_int::MAX);
+        let mut parts = std::mem::MaybeUninit::uninit();
+        // SAFETY: as in `column`: a valid statement with a current row, `parts` writable, and
+        // the value lives until the next step/reset, which the borrow of `self` outlasts.
+        unsafe {
+            let code = ffi::lite3_column_read(self.as_ptr(), i, parts.as_mut_ptr());
+            super::decode_if(code, &parts, class)
+        }
+    }
+
     pub(crate) fn sql(&self) -> &str {
         // SAFETY: the statement is valid; the text lives as long as the statement.
         let sql = unsafe { ffi::sqlite3_sql(self.as_ptr()) };
@@ -295,9 +384,11 @@ impl RawStatement {
         unsafe { CStr::from_ptr(sql) }.to_str().unwrap_or_default()
     }
 
-    /// The SQL with bound values in place of parameters (None if SQLite is out of memory).
+    /// The SQL with bound values in place of parameters (None if SQLite is out of memory);
+    /// values an earlier run bound without a copy read as NULL, since they may be gone.
     pub(crate) fn expanded_sql(&self) -> Option<String> {
-        // SAFETY: the statement is valid; bound buffers are alive (see `bind`).
+        self.forget_borrowed();
+        // SAFETY: the statement is valid; every bound buffer is alive (see `borrowed`).
         unsafe { expanded_sql(self.as_ptr()) }
     }
 

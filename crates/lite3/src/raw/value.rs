@@ -81,6 +81,22 @@ pub(crate) unsafe fn decode<'a>(
     }
 }
 
+/// The value `class` and `parts` describe if it is of storage class `expected`, else `None`
+/// (any other class, or a failure of the reader).
+///
+/// # Safety
+/// As for [`decode`].
+#[inline(always)]
+pub(crate) unsafe fn decode_if<'a>(
+    class: std::ffi::c_int,
+    parts: &std::mem::MaybeUninit<crate::ffi::lite3_value_parts>,
+    expected: crate::types::Type,
+) -> Option<crate::types::ValueRef<'a>> {
+    let code = storage_class_code(expected);
+    // SAFETY: guaranteed by the caller; the constant class folds `decode_class` to one member.
+    (class == code).then(|| unsafe { decode_class(code, parts) })
+}
+
 /// [`decode_any`] kept out of line, so that the expected class stays a compare, not a jump
 /// table the optimiser would otherwise merge it into.
 ///
