@@ -25,6 +25,33 @@ impl Installer {
         cmd::run(Command::new("rustup").args(["target", "add", target]))
     }
 
+    /// The path of `tool` from the toolchain's `llvm-tools` component (LLVM's own tools, of
+    /// the LLVM version rustc uses), installing the component if allowed.
+    pub fn llvm_tool(self, tool: &str) -> Result<PathBuf, String> {
+        let sysroot = cmd::output(Command::new("rustc").args(["--print", "sysroot"]))?;
+        let host = cmd::output(Command::new("rustc").args(["--print", "host-tuple"]))?;
+        let path = PathBuf::from(sysroot.trim())
+            .join("lib/rustlib")
+            .join(host.trim())
+            .join("bin")
+            .join(tool);
+        if !path.exists() {
+            self.install(
+                "the Rust component llvm-tools",
+                "rustup component add llvm-tools",
+            )?;
+            cmd::run(Command::new("rustup").args(["component", "add", "llvm-tools"]))?;
+        }
+        if path.exists() {
+            Ok(path)
+        } else {
+            Err(format!(
+                "{} is missing after installing llvm-tools",
+                path.display()
+            ))
+        }
+    }
+
     /// Installs Debian `packages` unless `present` says they are there.
     pub fn apt(self, packages: &[&str], present: bool) -> Result<(), String> {
         if present {

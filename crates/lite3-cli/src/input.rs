@@ -89,14 +89,14 @@ impl Input {
     }
 
     /// The decoded text from the start.
-    pub(crate) fn reader(&self) -> io::Result<Box<dyn Read>> {
+    pub(crate) fn reader(&self) -> io::Result<Box<dyn Read + Send>> {
         self.reader_counting(Arc::new(AtomicU64::new(0)))
     }
 
     /// The decoded text from byte `offset` on: a seek where the file's bytes are the text,
     /// otherwise decoded from the start and skipped (only failing imports of gzip or Latin-1
     /// input pay that).
-    pub(crate) fn reader_from(&self, offset: u64) -> io::Result<Box<dyn Read>> {
+    pub(crate) fn reader_from(&self, offset: u64) -> io::Result<Box<dyn Read + Send>> {
         if !self.gzip && self.encoding == Encoding::Utf8 {
             let mut file = File::open(&self.path)?;
             io::Seek::seek(&mut file, io::SeekFrom::Start(offset))?;
@@ -108,12 +108,12 @@ impl Input {
     }
 
     /// The decoded text from the start, adding to `read` the bytes taken from the disk.
-    pub(crate) fn reader_counting(&self, read: Arc<AtomicU64>) -> io::Result<Box<dyn Read>> {
+    pub(crate) fn reader_counting(&self, read: Arc<AtomicU64>) -> io::Result<Box<dyn Read + Send>> {
         let file = Counting {
             inner: File::open(&self.path)?,
             read,
         };
-        let decompressed: Box<dyn Read> = if self.gzip {
+        let decompressed: Box<dyn Read + Send> = if self.gzip {
             Box::new(flate2::read::MultiGzDecoder::new(file))
         } else {
             Box::new(file)

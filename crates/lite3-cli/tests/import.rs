@@ -74,6 +74,66 @@ fn a_number_sqlite_would_change_after_the_sample_stops_the_import_at_its_line() 
 }
 
 #[test]
+fn failures_far_past_the_sample_name_their_line_and_import_nothing() {
+    // Past the sample, records are read and converted on one thread and inserted on another,
+    // in batches of 1,024: a failure on either side, several batches in, ends the import.
+    let s = Scratch::new("import-deep");
+    let db = s.path("t.db");
+    let mut text = String::from("id,code\n");
+    for i in 1..=5000 {
+        text.push_str(&format!("{i},{i}\n"));
+    }
+    let good = s.file("good.csv", &text);
+    // The reading side: a value the INTEGER column would store as another number, at line 4002.
+    let bad_value = s.file(
+        "bad-value.csv",
+        &text.replace("\n4001,4001\n", "\n4001,04001\n"),
+    );
+    let err = fails(&["import", &db, "t", &bad_value, "--sample", "10"]);
+    assert!(
+        err.starts_with(&format!(
+            "lite3: {bad_value}:4002: \"04001\" in column \"code\""
+        )),
+        "{err}"
+    );
+    assert!(err.ends_with("nothing was imported\n"), "{err}");
+    assert_eq!(
+        rows(&db, "SELECT count(*) FROM sqlite_schema"),
+        "count(*)\n0\n"
+    );
+    // The inserting side: a duplicate key at line 3003 of a table keyed on id.
+    let duplicate = s.file(
+        "duplicate.csv",
+        &text.replace("\n3002,3002\n", "\n3001,3002\n"),
+    );
+    let err = fails(&[
+        "import", &db, "t", &duplicate, "--pk", "id", "--sample", "10",
+    ]);
+    assert!(
+        err.starts_with(&format!("lite3: {duplicate}:3003: ")),
+        "{err}"
+    );
+    assert!(err.contains("UNIQUE constraint failed"), "{err}");
+    assert_eq!(
+        rows(&db, "SELECT count(*) FROM sqlite_schema"),
+        "count(*)\n0\n"
+    );
+    // And all of it when nothing is wrong, in the file's order.
+    ok(&["import", &db, "t", &good, "--sample", "10"]);
+    assert_eq!(
+        rows(
+            &db,
+            "SELECT count(*), sum(id = code), min(rowid), max(rowid) FROM t"
+        ),
+        "count(*),sum(id = code),min(rowid),max(rowid)\n5000,5000,1,5000\n"
+    );
+    assert_eq!(
+        rows(&db, "SELECT id FROM t WHERE rowid = 4097"),
+        "id\n4097\n"
+    );
+}
+
+#[test]
 fn an_existing_table_s_declared_types_decide() {
     let s = Scratch::new("import-declared");
     let db = s.path("t.db");

@@ -77,7 +77,7 @@ fn add_dumped(
 }
 
 /// The `totals:` figure of one callgrind dump (its instructions, the only event recorded).
-fn dump_total(dump: &str) -> Option<f64> {
+pub fn dump_total(dump: &str) -> Option<f64> {
     dump.lines()
         .find_map(|line| line.strip_prefix("totals:"))
         .and_then(|total| total.trim().parse().ok())

@@ -19,6 +19,10 @@ mod ciphers;
 mod import;
 mod instructions;
 mod timing;
+mod two_builds;
+
+pub use import::write_csv;
+pub use two_builds::two_builds;
 
 use crate::cmd;
 use crate::tools::Installer;
@@ -175,7 +179,7 @@ pub fn run(args: Vec<String>) -> Result<(), String> {
         figures.print("ms", 1);
     }
     if import {
-        import::compare(&dir, &pair.lite3, installer)?;
+        import::compare(&dir, &pair.lite3, rounds, installer)?;
     }
     Ok(())
 }

@@ -117,6 +117,12 @@ impl ToSql for Field {
     }
 }
 
+/// Records per batch handed from the reading thread to the inserting one: enough to make the
+/// hand-over's cost vanish per row, few enough to keep the memory in flight small.
+const BATCH_ROWS: usize = 1024;
+/// Batches that may wait between the two threads.
+const PIPELINE_DEPTH: usize = 4;
+
 /// A record and where it started, in its source's [`Positions`].
 struct Record {
     at: u64,
@@ -141,7 +147,7 @@ pub(crate) fn run(args: &Args) -> Result<(), Error> {
     let reader = BufReader::with_capacity(1 << 16, text);
     let located =
         |message: String| Error::Input(format!("{}:{message}; nothing was imported", input.name()));
-    let mut source: Box<dyn Source> = match format_of(args, &input)? {
+    let mut source: Box<dyn Source + Send> = match format_of(args, &input)? {
         InputFormat::Csv => Box::new(
             CsvSource::new(
                 reader,
@@ -191,36 +197,80 @@ pub(crate) fn run(args: &Args) -> Result<(), Error> {
         .map(|(name, kind)| kinds::Column::new(name, kind))
         .collect();
     let progress = progress_bar(input.size());
-    let mut rows = 0u64;
     let positions = source.positions();
-    let mut insert_record = |record: Record| -> Result<(), Error> {
+    // Converting a record to the values stored: the same on both threads below.
+    let convert = |record: Record| -> Result<(u64, Vec<Field>), String> {
         let at = record.at;
-        let typed = record
+        record
             .fields
             .into_iter()
             .zip(&target.kinds)
             .zip(&stored)
             .map(|((f, k), c)| k.convert(f, c))
             .collect::<Result<Vec<Field>, String>>()
-            .map_err(|e| located(format!("{}: {e}", positions.line(at))))?;
-        let params: Vec<&dyn ToSql> = typed.iter().map(|f| f as &dyn ToSql).collect();
-        insert
-            .execute(params.as_slice())
-            .map_err(|e| located(format!("{}: {e}", positions.line(at))))?;
-        rows += 1;
-        // Every few thousand rows: the bar costs nothing per row.
-        if rows.is_multiple_of(4096) {
-            progress.set_position(read.load(Ordering::Relaxed));
-            progress.set_message(format!("{rows} rows"));
+            .map(|fields| (at, fields))
+            .map_err(|e| format!("{}: {e}", positions.line(at)))
+    };
+    let mut rows = 0u64;
+    let mut insert_batch = |batch: Vec<(u64, Vec<Field>)>| -> Result<(), Error> {
+        let mut params: Vec<&dyn ToSql> = Vec::with_capacity(columns.len());
+        for (at, fields) in &batch {
+            params.clear();
+            params.extend(fields.iter().map(|f| f as &dyn ToSql));
+            insert
+                .execute(params.as_slice())
+                .map_err(|e| located(format!("{}: {e}", positions.line(*at))))?;
+            rows += 1;
+            // Every few thousand rows: the bar costs nothing per row.
+            if rows.is_multiple_of(4096) {
+                progress.set_position(read.load(Ordering::Relaxed));
+                progress.set_message(format!("{rows} rows"));
+            }
         }
         Ok(())
     };
-    for record in sample {
-        insert_record(record)?;
-    }
-    while let Some(record) = source.next_record() {
-        insert_record(record.map_err(located)?)?;
-    }
+    let sample = sample
+        .into_iter()
+        .map(convert)
+        .collect::<Result<Vec<_>, String>>()
+        .map_err(located)?;
+    insert_batch(sample)?;
+    // The rest is read, parsed and converted on a thread of its own while this one inserts
+    // (SQLite's work), in batches through a short queue: on two cores the import then takes
+    // about as long as the inserts alone. A failure on either side ends both, and the
+    // transaction, never committed, rolls back.
+    std::thread::scope(|scope| -> Result<(), Error> {
+        let (batches, received) = std::sync::mpsc::sync_channel(PIPELINE_DEPTH);
+        scope.spawn(move || {
+            loop {
+                let mut batch = Vec::with_capacity(BATCH_ROWS);
+                let mut failure = None;
+                while batch.len() < BATCH_ROWS {
+                    match source.next_record().map(|r| r.and_then(convert)) {
+                        Some(Ok(row)) => batch.push(row),
+                        Some(Err(e)) => {
+                            failure = Some(e);
+                            break;
+                        }
+                        None => break,
+                    }
+                }
+                let last = failure.is_some() || batch.len() < BATCH_ROWS;
+                let sent = batches.send(Ok(batch)).and_then(|()| match failure {
+                    Some(e) => batches.send(Err(e)),
+                    None => Ok(()),
+                });
+                // A send fails when the inserting side stopped: nothing more to do.
+                if last || sent.is_err() {
+                    return;
+                }
+            }
+        });
+        for batch in received {
+            insert_batch(batch.map_err(located)?)?;
+        }
+        Ok(())
+    })?;
     drop(insert);
     tx.commit()?;
     progress.finish_and_clear();

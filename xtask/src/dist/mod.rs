@@ -1,5 +1,8 @@
-//! `cargo xtask dist [--target T]… [--install]`: static release builds of the `lite3` binary,
-//! checked (ELF headers), smoke-tested (natively or under qemu), packed with SHA256SUMS.
+//! `cargo xtask dist [--target T]… [--pgo] [--install]`: static release builds of the `lite3`
+//! binary, checked (ELF headers), smoke-tested (natively or under qemu), packed with SHA256SUMS.
+//! With `--pgo`, each binary is built with profile-guided optimisation (see [`pgo`]).
+
+mod pgo;
 
 use crate::tools::Installer;
 use crate::{cmd, elf};
@@ -21,10 +24,12 @@ struct Artefact {
 pub fn run(args: Vec<String>) -> Result<(), String> {
     let mut targets = Vec::new();
     let mut installer = Installer { allowed: false };
+    let mut with_pgo = false;
     let mut args = args.into_iter();
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--target" => targets.push(args.next().ok_or("--target needs a target triple")?),
+            "--pgo" => with_pgo = true,
             "--install" => installer.allowed = true,
             other => return Err(format!("dist: unknown option {other:?}")),
         }
@@ -37,8 +42,18 @@ pub fn run(args: Vec<String>) -> Result<(), String> {
     std::fs::create_dir_all(&out).map_err(|e| format!("cannot create {}: {e}", out.display()))?;
     let version = workspace_version(&root).ok_or("no version in the workspace Cargo.toml")?;
     let mut artefacts = Vec::new();
+    let mut gains = Vec::new();
     for target in &targets {
-        let binary = build(&root, target, installer)?;
+        let plain = build(&root, target, installer, &Flavour::Plain)?;
+        let binary = if with_pgo {
+            let optimised = pgo::build_optimised(&root, target, installer)?;
+            if runner(target, installer)?.is_none() {
+                gains.push((plain.clone(), optimised.clone()));
+            }
+            optimised
+        } else {
+            plain
+        };
         let bytes =
             std::fs::read(&binary).map_err(|e| format!("cannot read {}: {e}", binary.display()))?;
         let is_static = elf::linking(&bytes)?.is_static();
@@ -65,6 +80,9 @@ pub fn run(args: Vec<String>) -> Result<(), String> {
     }
     write_sums(&out, &artefacts)?;
     print_table(&artefacts);
+    for (plain, optimised) in &gains {
+        pgo::print_gain(&root, plain, optimised)?;
+    }
     let failed: Vec<_> = artefacts
         .iter()
         .filter(|a| !a.is_static || a.smoke.is_err())
@@ -86,9 +104,44 @@ fn workspace_version(root: &Path) -> Option<String> {
     Some(line.split('"').nth(1)?.to_owned())
 }
 
+/// How a build is made, beyond the release profile.
+enum Flavour {
+    /// The ordinary release build, into `target/`.
+    Plain,
+    /// Rust code instrumented to write profiles into this directory (`target/pgo-instrumented`).
+    Instrumented(PathBuf),
+    /// Rust code optimised with this merged profile (`target/pgo`).
+    ProfileUse(PathBuf),
+}
+
+impl Flavour {
+    fn target_dir(&self, root: &Path) -> PathBuf {
+        root.join(match self {
+            Flavour::Plain => "target",
+            Flavour::Instrumented(_) => "target/pgo-instrumented",
+            Flavour::ProfileUse(_) => "target/pgo",
+        })
+    }
+
+    /// rustc's flags for the target's code (build scripts and proc macros stay ordinary).
+    fn rustflags(&self) -> Option<String> {
+        match self {
+            Flavour::Plain => None,
+            Flavour::Instrumented(dir) => Some(format!("-Cprofile-generate={}", dir.display())),
+            Flavour::ProfileUse(profile) => Some(format!("-Cprofile-use={}", profile.display())),
+        }
+    }
+}
+
 /// Builds `lite3` for `target`, stripped, and returns the binary's path.
-fn build(root: &Path, target: &str, installer: Installer) -> Result<PathBuf, String> {
+fn build(
+    root: &Path,
+    target: &str,
+    installer: Installer,
+    flavour: &Flavour,
+) -> Result<PathBuf, String> {
     installer.rustup_target(target)?;
+    let mut rustflags = flavour.rustflags();
     let mut command = if target.starts_with("x86_64-") && target.ends_with("-musl") {
         installer.apt(
             &["musl-tools"],
@@ -108,7 +161,13 @@ fn build(root: &Path, target: &str, installer: Installer) -> Result<PathBuf, Str
                 zig.display()
             ));
         }
-        let mut c = Command::new(tools.join("bin/cargo-zigbuild"));
+        let zigbuild = tools.join("bin/cargo-zigbuild");
+        if let (Flavour::Instrumented(dir), Some(flags)) = (flavour, &mut rustflags) {
+            let linker = pgo::zig_linker_for_profiling(dir, target, &zigbuild)?;
+            // rustc takes the last -C linker, and the target's rustflags come after cargo's.
+            flags.push_str(&format!(" -Clinker={}", linker.display()));
+        }
+        let mut c = Command::new(&zigbuild);
         c.arg("zigbuild")
             .env("CARGO_ZIGBUILD_ZIG_PATH", &zig)
             .env("PYTHONPATH", &tools);
@@ -125,40 +184,60 @@ fn build(root: &Path, target: &str, installer: Installer) -> Result<PathBuf, Str
             "--target",
             target,
         ])
+        .arg("--target-dir")
+        .arg(flavour.target_dir(root))
         .env("CARGO_PROFILE_RELEASE_STRIP", "symbols")
         .current_dir(root);
+    if let Some(flags) = rustflags {
+        let key = format!(
+            "CARGO_TARGET_{}_RUSTFLAGS",
+            target.replace(['-', '.'], "_").to_uppercase()
+        );
+        // Either of these would replace the target's flags.
+        command
+            .env(key, flags)
+            .env_remove("RUSTFLAGS")
+            .env_remove("CARGO_ENCODED_RUSTFLAGS");
+    }
     cmd::run(&mut command)?;
-    Ok(root.join("target").join(target).join("release/lite3"))
+    Ok(flavour.target_dir(root).join(target).join("release/lite3"))
 }
 
-/// Runs `--version` and a real query on a temporary database, natively or under qemu.
-fn smoke_test(binary: &Path, target: &str, installer: Installer) -> Result<(), String> {
-    let runner = if target.starts_with(std::env::consts::ARCH) {
-        None
+/// How this machine runs `target`'s binaries: `None` natively, else the qemu user emulator.
+fn runner(target: &str, installer: Installer) -> Result<Option<&'static str>, String> {
+    if target.starts_with(std::env::consts::ARCH) {
+        Ok(None)
     } else if target.starts_with("aarch64-") {
         installer.apt(
             &["qemu-user-static"],
             cmd::exists("qemu-aarch64-static") || cmd::exists("qemu-aarch64"),
         )?;
-        Some(if cmd::exists("qemu-aarch64-static") {
+        Ok(Some(if cmd::exists("qemu-aarch64-static") {
             "qemu-aarch64-static"
         } else {
             "qemu-aarch64"
-        })
+        }))
     } else {
-        return Err(format!("no way to run {target} binaries here"));
-    };
-    let run = |args: &[&str]| -> Result<String, String> {
-        let mut command = match runner {
-            Some(qemu) => {
-                let mut c = Command::new(qemu);
-                c.arg(binary);
-                c
-            }
-            None => Command::new(binary),
-        };
-        cmd::output(command.args(args))
-    };
+        Err(format!("no way to run {target} binaries here"))
+    }
+}
+
+/// A command that runs `binary` (built for `target`) on this machine.
+fn command_for(binary: &Path, runner: Option<&str>) -> Command {
+    match runner {
+        Some(qemu) => {
+            let mut c = Command::new(qemu);
+            c.arg(binary);
+            c
+        }
+        None => Command::new(binary),
+    }
+}
+
+/// Runs `--version` and a real query on a temporary database, natively or under qemu.
+fn smoke_test(binary: &Path, target: &str, installer: Installer) -> Result<(), String> {
+    let runner = runner(target, installer)?;
+    let run = |args: &[&str]| cmd::output(command_for(binary, runner).args(args));
     let version = run(&["--version"])?;
     if !version.starts_with("lite3 ") {
         return Err(format!("--version printed {version:?}"));
