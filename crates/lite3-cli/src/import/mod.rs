@@ -212,9 +212,9 @@ pub(crate) fn run(args: &Args) -> Result<(), Error> {
             .map_err(|e| format!("{}: {e}", positions.line(at)))
     };
     let mut rows = 0u64;
-    let mut insert_batch = |batch: Vec<(u64, Vec<Field>)>| -> Result<(), Error> {
+    let mut insert_batch = |batch: &[(u64, Vec<Field>)]| -> Result<(), Error> {
         let mut params: Vec<&dyn ToSql> = Vec::with_capacity(columns.len());
-        for (at, fields) in &batch {
+        for (at, fields) in batch {
             params.clear();
             params.extend(fields.iter().map(|f| f as &dyn ToSql));
             insert
@@ -234,16 +234,24 @@ pub(crate) fn run(args: &Args) -> Result<(), Error> {
         .map(convert)
         .collect::<Result<Vec<_>, String>>()
         .map_err(located)?;
-    insert_batch(sample)?;
+    insert_batch(&sample)?;
     // The rest is read, parsed and converted on a thread of its own while this one inserts
     // (SQLite's work), in batches through a short queue: on two cores the import then takes
-    // about as long as the inserts alone. A failure on either side ends both, and the
-    // transaction, never committed, rolls back.
+    // about as long as the inserts alone. Inserted batches go back to that thread, which frees
+    // their values (and reuses the batch), so this thread does not pay for it either. A failure
+    // on either side ends both, and the transaction, never committed, rolls back.
     std::thread::scope(|scope| -> Result<(), Error> {
         let (batches, received) = std::sync::mpsc::sync_channel(PIPELINE_DEPTH);
+        let (give_back, given_back) = std::sync::mpsc::channel::<Vec<(u64, Vec<Field>)>>();
         scope.spawn(move || {
             loop {
-                let mut batch = Vec::with_capacity(BATCH_ROWS);
+                let mut batch = match given_back.try_recv() {
+                    Ok(mut used) => {
+                        used.clear();
+                        used
+                    }
+                    Err(_) => Vec::with_capacity(BATCH_ROWS),
+                };
                 let mut failure = None;
                 while batch.len() < BATCH_ROWS {
                     match source.next_record().map(|r| r.and_then(convert)) {
@@ -267,7 +275,10 @@ pub(crate) fn run(args: &Args) -> Result<(), Error> {
             }
         });
         for batch in received {
-            insert_batch(batch.map_err(located)?)?;
+            let batch = batch.map_err(located)?;
+            insert_batch(&batch)?;
+            // The reading thread may have finished: then this thread frees it after all.
+            let _ = give_back.send(batch);
         }
         Ok(())
     })?;
