@@ -27,7 +27,7 @@ pub struct Binder<'s> {
 impl<'s> Binder<'s> {
     /// A binder for one run of `stmt`. With `Lifetime::Static`, SQLite points into the values
     /// bound, so the caller keeps them alive (and unmoved) until the run ends, and records that
-    /// with `RawStatement::note_borrowed`. Unless the run binds every parameter (`binds_all`),
+    /// with `RawStatement::set_borrowed`. Unless the run binds every parameter (`binds_all`),
     /// bindings an earlier run borrowed are cleared first, as they may point to freed memory.
     #[inline]
     pub(crate) fn new(stmt: &'s Statement<'_>, lifetime: Lifetime, binds_all: bool) -> Self {

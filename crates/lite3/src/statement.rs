@@ -189,6 +189,8 @@ impl<'c> Statement<'c> {
         // No reset needed first: every call and every Rows resets the statement when it ends.
         let mut binder = Binder::new(self, Lifetime::Transient, P::__BINDS_ALL);
         params.__bind(&mut binder)?;
+        // Every value is SQLite's own copy now.
+        self.raw.set_borrowed(false);
         Ok(Rows::new(self))
     }
 
@@ -276,9 +278,7 @@ impl<'c> Statement<'c> {
         let mut binder = Binder::new(self, Lifetime::Static, P::__BINDS_ALL);
         match params.__bind(&mut binder) {
             Ok(()) => {
-                if binder.borrowed() {
-                    self.raw.note_borrowed();
-                }
+                self.raw.set_borrowed(binder.borrowed());
                 Ok(ResetGuard { raw: &self.raw })
             }
             Err(error) => Err(self.binding_failed(error)),

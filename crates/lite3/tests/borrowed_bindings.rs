@@ -56,7 +56,9 @@ fn expanded_sql_after_a_borrowed_run_shows_null_not_freed_memory() {
     let mut stmt = conn.prepare("SELECT ?1, ?2").unwrap();
     gone_after("borrowed", |s| stmt.query_row((s, 7), |_| Ok(())).unwrap());
     assert_eq!(stmt.expanded_sql().as_deref(), Some("SELECT NULL, NULL"));
-    // A run that copies its values keeps them for expanded_sql.
+    // A run that copies its values keeps them for expanded_sql, also right after a borrowed
+    // run (whose bindings it replaced).
+    gone_after("borrowed", |s| stmt.query_row((s, 7), |_| Ok(())).unwrap());
     let _ = stmt.query(("copied", 8)).unwrap();
     assert_eq!(stmt.expanded_sql().as_deref(), Some("SELECT 'copied', 8"));
 }

@@ -103,10 +103,13 @@ impl RawStatement {
         if self.changes_rows { conn.changes() } else { 0 }
     }
 
-    /// Records that text or blob buffers were just bound with [`Lifetime::Static`].
+    /// Records whether the run about to start bound text or blob buffers with
+    /// [`Lifetime::Static`]. Called after a run's binding succeeded, when nothing of an earlier
+    /// run is bound any more: it bound every parameter, or [`forget_borrowed`](Self::forget_borrowed)
+    /// cleared the earlier bindings first.
     #[inline]
-    pub(crate) fn note_borrowed(&self) {
-        self.borrowed.set(true);
+    pub(crate) fn set_borrowed(&self, borrowed: bool) {
+        self.borrowed.set(borrowed);
     }
 
     /// Clears the bindings if SQLite may still point into buffers an earlier run bound without
@@ -242,7 +245,7 @@ impl RawStatement {
         let stmt = self.as_ptr();
         // SAFETY: the statement is valid. Text and blob pointers are valid for the given length;
         // with SQLITE_STATIC the caller guarantees the buffer outlives every step of this run
-        // and records it with `note_borrowed`, so that nothing reads it after the run unless it
+        // and records it with `set_borrowed`, so that nothing reads it after the run unless it
         // was bound again or cleared (see `borrowed`); with SQLITE_TRANSIENT SQLite copies it now.
         unsafe {
             match value {
