@@ -122,6 +122,11 @@ const STEPS: &[(&str, Step)] = &[
         ),
     ),
     (
+        // A short run; `cargo xtask crash` alone runs 20 rounds, `--rounds N` more.
+        "every acknowledged commit survives SIGKILL (crash loop)",
+        Step::Task(crate::crash::run, &["--rounds", "6"]),
+    ),
+    (
         "the type integrations store what rusqlite stores",
         Step::Task(crate::interop::run, &[]),
     ),

@@ -6,6 +6,7 @@ mod bench;
 mod bindings;
 mod ci;
 mod cmd;
+mod crash;
 mod deny;
 mod dist;
 mod elf;
@@ -47,28 +48,38 @@ tasks:
         cargo check of lite3-sys, lite3 and lite3-cli with exactly the Rust version their
         rust-version declares (installed with rustup when --install allows)
   replicate-check [--seconds N] [--install]
-        lite3 under Litestream: a Pool and a Worker commit tagged transactions while
+        lite3 under Litestream: a Connection, a Pool and a Worker commit tagged transactions while
         `litestream replicate` copies the database to a file:// replica; after a clean stop, and
         again after killing the writer with SIGKILL, `litestream restore` rebuilds it and every
         acknowledged transaction must be there, whole (default 4 s of writes per round)
-  dist [--target T]... [--install]
+  crash [--rounds N] [--seed S]
+        the crash loop: a Connection, a Pool and a Worker commit tagged transactions and are
+        killed with SIGKILL at random points, on a WAL and a rollback-journal database in turn;
+        after every kill, every acknowledged transaction must be there, none partial, integrity
+        ok (default 20 rounds)
+  dist [--target T]... [--pgo] [--install]
         static release builds of `lite3` (default: x86_64 and aarch64 musl; zig cross-compiles),
         checked static from the ELF headers, smoke-tested (aarch64 under qemu), packed into
-        target/dist/lite3-<version>-<target>.tar.gz with SHA256SUMS
+        target/dist/lite3-<version>-<target>.tar.gz with SHA256SUMS; --pgo builds them with
+        profile-guided optimisation (trained on the workloads and an import) and prints the gain
+        against the plain build
   leak [--self-test] [--install]
         the leak-stress workload under valgrind and AddressSanitizer/LeakSanitizer;
         --self-test plants a leak and passes only if both tools catch it
   deny [--install]
         cargo-deny licences, bans, sources (and advisories when reachable); the vendored
         SQLite against vendor/sqlite3mc/CVES.txt
-  bench [--rows N] [--rounds R] [--instructions] [--cross-lto] [--import] [--ciphers] [--install]
+  bench [--rows N] [--rounds R] [--instructions] [--user-shaped] [--cross-lto] [--import]
+        [--ciphers] [--install]
         `lite3 bench` against the C baseline (xtask/c/workloads.c, same amalgamation and options),
         alternately; checks checksums agree; prints median ms and the lite3/C ratio per workload;
         --instructions counts instructions per workload with callgrind instead (exact, 100,000
         rows by default); --cross-lto builds both sides with clang-22 and link-time optimisation
         (lite3 through rustc's linker-plugin LTO); --import also times `lite3 import` against the
         sqlite3 shell's .import (1,000,000 rows); --ciphers compares `lite3 bench` on plaintext
-        with `lite3 bench --cipher NAME` for each cipher instead (time, or --instructions)
+        with `lite3 bench --cipher NAME` for each cipher instead (time, or --instructions);
+        --user-shaped measures xtask/user-shaped (the workloads as an application writes them,
+        Cargo's default release profile) instead of `lite3 bench`
   interop [--install]
         the rusqlite-compatibility proofs: compat's tests run against rusqlite 0.43 itself (so
         they are rusqlite code); then one rusqlite-style program built
@@ -78,8 +89,8 @@ tasks:
         apsw-sqlite3mc (--install installs them)
   ci [--install]
         the whole CI gate: fmt, clippy, tests (vendored, system, single-thread, OOM), bindings,
-        deny, leak (and its self-test), dist for the native target, msrv, interop,
-        replicate-check, package-check
+        deny, leak (and its self-test), dist for the native target, msrv, the user-shaped
+        benchmark (smoke), the crash loop (short), interop, replicate-check, package-check
 
 --install lets a task install what it lacks (rustup targets, Debian packages, PyPI packages
 into target/tools, cargo tools), saying what it installs.";
@@ -97,6 +108,7 @@ fn main() -> ExitCode {
         Some("deny") => deny::run(args.collect()),
         Some("interop") => interop::run(args.collect()),
         Some("replicate-check") => replicate::run(args.collect()),
+        Some("crash") => crash::run(args.collect()),
         Some("ci") => ci::run(args.collect()),
         None | Some("help" | "-h" | "--help") => {
             println!("{TASKS}");

@@ -1,10 +1,10 @@
 //! `cargo xtask replicate-check [--seconds N] [--install]`: lite3 under Litestream, proven end
 //! to end. For each round, the `replicate_writer` example commits tagged transactions through a
-//! Pool and a Worker while `litestream replicate` copies the database to a `file://` replica;
-//! then replication stops cleanly, `litestream restore` rebuilds the database elsewhere (the
-//! "other machine"), and the writer's own `verify` checks the copy: integrity ok, every
-//! acknowledged transaction present, none partial. The second round kills the writer with
-//! SIGKILL half-way. Prints transactions, replication lag and restore time.
+//! Connection, a Pool and a Worker while `litestream replicate` copies the database to a
+//! `file://` replica; then replication stops cleanly, `litestream restore` rebuilds the
+//! database elsewhere (the "other machine"), and the writer's own `verify` checks the copy:
+//! integrity ok, every acknowledged transaction present, none partial. The second round kills
+//! the writer with SIGKILL half-way. Prints transactions, replication lag and restore time.
 
 use crate::cmd;
 use crate::tools::Installer;

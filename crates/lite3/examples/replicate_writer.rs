@@ -1,11 +1,14 @@
-//! The application side of `cargo xtask replicate-check`: commits tagged transactions to a
-//! database that Litestream replicates, through a `Pool` (two writer threads taking turns on
-//! the pool's writer) and a `Worker`, and prints each transaction's tag once its commit has
-//! returned ("acknowledged"). Every transaction writes one `tx` row and `PARTS` `part` rows; a
-//! restored copy must hold, for each tag it has, all of its parts (no partial transaction).
+//! The application side of `cargo xtask replicate-check` and `cargo xtask crash`: commits tagged
+//! transactions through a plain `Connection`, a `Pool` (two writer threads taking turns on the
+//! pool's writer; WAL mode only) and a `Worker`, all at once, and prints each transaction's tag
+//! once its commit has returned ("acknowledged"). Every transaction writes one `tx` row and
+//! `PARTS` `part` rows; a copy (restored by Litestream, or the file itself after a SIGKILL) must
+//! hold every acknowledged tag and, for each tag it has, all of its parts.
 //!
 //! Usage:
-//! - `replicate_writer write DB SECONDS`: commit for SECONDS (0: until killed), printing tags;
+//! - `replicate_writer write DB SECONDS [wal|delete]`: commit for SECONDS (0: until killed),
+//!   printing tags, in WAL mode (the default) or with a rollback journal (`delete`: no Pool,
+//!   which needs WAL); tags start with the process id, so runs on one database never collide;
 //! - `replicate_writer verify DB ACKED_FILE`: check a restored copy: `integrity_check` ok,
 //!   every tag in ACKED_FILE present, every transaction whole; prints what it found;
 //! - `replicate_writer has DB TAG`: exit status 0 if the copy holds TAG.
@@ -42,13 +45,14 @@ CREATE TABLE IF NOT EXISTS part(tag TEXT NOT NULL, n INTEGER NOT NULL, pad BLOB,
 
     pub type Outcome = Result<(), Box<dyn std::error::Error>>;
 
-    const USAGE: &str =
-        "usage: replicate_writer (write DB SECONDS | verify DB ACKED_FILE | has DB TAG)";
+    const USAGE: &str = "usage: replicate_writer (write DB SECONDS [wal|delete] | verify DB ACKED_FILE | has DB TAG)";
 
     pub fn main() -> Outcome {
         let args: Vec<String> = std::env::args().skip(1).collect();
         match args.iter().map(String::as_str).collect::<Vec<_>>()[..] {
-            ["write", db, seconds] => write(db, seconds.parse()?),
+            ["write", db, seconds] => write(db, seconds.parse()?, true),
+            ["write", db, seconds, "wal"] => write(db, seconds.parse()?, true),
+            ["write", db, seconds, "delete"] => write(db, seconds.parse()?, false),
             ["verify", db, acked] => verify(db, acked),
             ["has", db, tag] => {
                 let conn = lite3::Connection::open_with_flags(db, lite3::OpenFlags::READ_ONLY)?;
@@ -66,9 +70,11 @@ CREATE TABLE IF NOT EXISTS part(tag TEXT NOT NULL, n INTEGER NOT NULL, pad BLOB,
         }
     }
 
-    /// Checks a restored copy against the acknowledged tags.
+    /// Checks a copy against the acknowledged tags. Opened read-write, as the next process
+    /// would: after a crash with a rollback journal, the first connection rolls the hot journal
+    /// back, which a read-only one may not.
     fn verify(db: &str, acked: &str) -> Outcome {
-        let conn = lite3::Connection::open_with_flags(db, lite3::OpenFlags::READ_ONLY)?;
+        let conn = lite3::Connection::open_with_flags(db, lite3::OpenFlags::READ_WRITE)?;
         let integrity: String = conn.query_row("PRAGMA integrity_check", (), |r| r.get(0))?;
         if integrity != "ok" {
             return Err(format!("integrity_check: {integrity}").into());
@@ -112,14 +118,23 @@ CREATE TABLE IF NOT EXISTS part(tag TEXT NOT NULL, n INTEGER NOT NULL, pad BLOB,
         }
     }
 
-    fn write(db: &str, seconds: u64) -> Outcome {
+    fn write(db: &str, seconds: u64, wal: bool) -> Outcome {
         let deadline = (seconds > 0).then(|| Instant::now() + Duration::from_secs(seconds));
         let running = move || deadline.is_none_or(|d| Instant::now() < d);
+        let run = std::process::id();
 
         // The pool's defaults are Litestream's advice: WAL, a 5 s busy timeout, SQLite's own
         // automatic checkpoints (Litestream checkpoints too, and both are PASSIVE).
-        let pool = Arc::new(Pool::open(db)?);
-        pool.write()?.execute_batch(SCHEMA)?;
+        let pool = if wal {
+            let pool = Arc::new(Pool::open(db)?);
+            pool.write()?.execute_batch(SCHEMA)?;
+            Some(pool)
+        } else {
+            let conn = lite3::Connection::open(db)?;
+            conn.pragma_update(None, "journal_mode", "DELETE")?;
+            conn.execute_batch(SCHEMA)?;
+            None
+        };
         let acked = Arc::new(Mutex::new(std::io::stdout()));
         let ack = |out: &Mutex<std::io::Stdout>, tag: &str| {
             let mut out = out.lock().unwrap_or_else(|e| e.into_inner());
@@ -130,13 +145,13 @@ CREATE TABLE IF NOT EXISTS part(tag TEXT NOT NULL, n INTEGER NOT NULL, pad BLOB,
         let failed = Arc::new(AtomicBool::new(false));
 
         let mut threads = Vec::new();
-        for writer in 0..2 {
-            let (pool, acked, failed) =
-                (Arc::clone(&pool), Arc::clone(&acked), Arc::clone(&failed));
+        for writer in 0..if pool.is_some() { 2 } else { 0 } {
+            let (pool, acked, failed) = (pool.clone(), Arc::clone(&acked), Arc::clone(&failed));
+            let pool = pool.ok_or("no pool")?;
             threads.push(std::thread::spawn(move || {
                 let mut seq = 0u64;
                 while running() && !failed.load(Ordering::Relaxed) {
-                    let tag = format!("pool{writer}-{seq}");
+                    let tag = format!("{run}-pool{writer}-{seq}");
                     match pool.write().and_then(|conn| commit(&conn, &tag)) {
                         Ok(()) => ack(&acked, &tag),
                         Err(e) => {
@@ -148,10 +163,30 @@ CREATE TABLE IF NOT EXISTS part(tag TEXT NOT NULL, n INTEGER NOT NULL, pad BLOB,
                 }
             }));
         }
+        {
+            // A plain connection of its own, on its own thread.
+            let (acked, failed) = (Arc::clone(&acked), Arc::clone(&failed));
+            let conn = lite3::Connection::open(db)?;
+            threads.push(std::thread::spawn(move || {
+                let mut seq = 0u64;
+                while running() && !failed.load(Ordering::Relaxed) {
+                    let tag = format!("{run}-conn-{seq}");
+                    match commit(&conn, &tag) {
+                        Ok(()) => ack(&acked, &tag),
+                        Err(e) => {
+                            eprintln!("replicate_writer: {tag}: {e}");
+                            failed.store(true, Ordering::Relaxed);
+                        }
+                    }
+                    seq += 1;
+                    std::thread::sleep(Duration::from_millis(1));
+                }
+            }));
+        }
         let worker = Worker::open(db)?;
         let mut seq = 0u64;
         while running() && !failed.load(Ordering::Relaxed) {
-            let tag = format!("worker-{seq}");
+            let tag = format!("{run}-worker-{seq}");
             let owned = tag.clone();
             match worker.call(move |conn| commit(conn, &owned)) {
                 Ok(()) => ack(&acked, &tag),
