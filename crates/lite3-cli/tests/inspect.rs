@@ -229,7 +229,7 @@ fn check_meets_any_damage_with_a_verdict_never_a_crash() {
         "original.db",
         "CREATE TABLE t(id INTEGER PRIMARY KEY, x TEXT, y BLOB); CREATE INDEX t_x ON t(x);
          WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 2000)
-         INSERT INTO t SELECT i, printf('row %d', i), randomblob(50) FROM n;",
+         INSERT INTO t SELECT i, printf('row %d', i), printf('%050d', i * 2654435761) FROM n;",
     ))
     .unwrap();
     let page = 4096;
