@@ -30,8 +30,9 @@ pub fn compare(
     Ok(figures)
 }
 
-/// The function the user-shaped program calls between workloads (xtask/user-shaped).
-const BOUNDARY: &str = "workload_boundary";
+/// The function the user-shaped program calls between workloads (xtask/user-shaped), as
+/// callgrind's pattern for its demangled name (`user_shaped::workload_boundary`).
+const BOUNDARY: &str = "*::workload_boundary";
 
 /// Runs the user-shaped program under callgrind with a dump at every call of [`BOUNDARY`] and
 /// adds each workload's count to lite3's side of `figures`. The program calls it once before

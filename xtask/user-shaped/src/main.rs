@@ -127,10 +127,9 @@ fn main() -> lite3::Result<()> {
 
 /// Where one workload ends and the next begins: `cargo xtask bench --instructions
 /// --user-shaped` runs this program under `valgrind --tool=callgrind
-/// --dump-before=workload_boundary`, so each workload's instructions are one dump. Empty and
+/// --dump-before='*::workload_boundary'`, so each workload's instructions are one dump. Empty and
 /// never inlined, so the call stays in the program and costs a handful of instructions.
-#[unsafe(no_mangle)]
 #[inline(never)]
-pub extern "C" fn workload_boundary() {
+fn workload_boundary() {
     std::hint::black_box(());
 }
