@@ -74,7 +74,7 @@ const STEPS: &[(&str, Step)] = &[
         ]),
     ),
     (
-        "tests, out-of-memory sweep, out-of-memory reads and tracing",
+        "tests, out-of-memory and I/O-error sweeps, out-of-memory reads and tracing",
         Step::Cargo(&[
             "test",
             "-p",
@@ -86,6 +86,8 @@ const STEPS: &[(&str, Step)] = &[
             "oom_sweep",
             "--test",
             "oom_read",
+            "--test",
+            "io_faults",
             "--test",
             "observability",
         ]),

@@ -62,6 +62,7 @@ fn round(i: i64) -> lite3::Result<()> {
     sessions(&mut conn)?;
     conn.close().map_err(|(_, e)| e)?;
     wal_hook(i)?;
+    wrapping_vfs(i)?;
 
     let worker = Worker::open_in_memory()?;
     let n: i64 = worker.call(|conn| conn.query_row("SELECT 40 + 2", (), |r| r.get(0)))?;
@@ -586,6 +587,55 @@ fn wal_hook(i: i64) -> lite3::Result<()> {
         conn.wal_hook(None::<fn(&mut Wal, i32) -> lite3::Result<()>>)?;
         conn.wal_hook(Some(|_: &mut Wal, _| Ok(())))?;
         conn.execute("INSERT INTO t VALUES (4)", ())?;
+    }
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+    }
+    Ok(())
+}
+
+/// A wrapping VFS (registered once: it lives for the process): its files are lite3's header
+/// plus the base VFS's file in SQLite's allocation, in WAL mode with its shared memory, with a
+/// wrapper method that fails and one that panics.
+fn wrapping_vfs(i: i64) -> lite3::Result<()> {
+    use lite3::vfs::{self, File, IoError, IoResult, Wrapper};
+    use std::sync::atomic::{AtomicU8, Ordering::Relaxed};
+    /// 0: pass through; 1: fail writes; 2: panic on writes.
+    struct Moody(AtomicU8);
+    impl Wrapper for Moody {
+        fn write(&self, file: &File<'_>, data: &[u8], offset: u64) -> IoResult<()> {
+            match self.0.load(Relaxed) {
+                0 => file.write(data, offset),
+                1 => Err(IoError::FULL),
+                _ => panic!("wrapper"),
+            }
+        }
+    }
+    static MOODY: std::sync::OnceLock<&'static Moody> = std::sync::OnceLock::new();
+    let moody = match MOODY.get() {
+        Some(moody) => *moody,
+        None => {
+            *MOODY.get_or_init(|| vfs::register("leak-stress", Moody(AtomicU8::new(0))).unwrap())
+        }
+    };
+    let path = std::env::temp_dir().join(format!("lite3-leak-vfs-{}-{i}.db", std::process::id()));
+    {
+        let conn =
+            Connection::open_with_flags_and_vfs(&path, lite3::OpenFlags::default(), "leak-stress")?;
+        conn.pragma_update(None, "journal_mode", "wal")?;
+        conn.execute_batch("CREATE TABLE t(x); INSERT INTO t VALUES (zeroblob(5000));")?;
+        moody.0.store(1, Relaxed);
+        assert!(
+            conn.execute("INSERT INTO t VALUES (zeroblob(5000))", ())
+                .is_err()
+        );
+        moody.0.store(2, Relaxed);
+        let _ = catch_unwind(AssertUnwindSafe(|| {
+            conn.execute("INSERT INTO t VALUES (zeroblob(5000))", ())
+        }));
+        moody.0.store(0, Relaxed);
+        let rows: i64 = conn.query_row("SELECT count(*) FROM t", (), |r| r.get(0))?;
+        assert_eq!(rows, 1);
     }
     for suffix in ["", "-wal", "-shm"] {
         let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));

@@ -76,7 +76,8 @@
 //! `system` links the system `libsqlite3` (at least 3.40); `single-thread` builds it with
 //! `SQLITE_THREADSAFE=0`; `buildtime-bindgen` regenerates the bindings at build time;
 //! `tracing` adds `Connection::trace_statements`; `fault-injection` adds `lite3::fault`, which
-//! makes the Nth SQLite allocation fail, for out-of-memory tests.
+//! makes the Nth SQLite allocation fail, for out-of-memory tests, and `lite3::vfs::fault`, a VFS
+//! that fails the Nth read, write, sync, truncate, lock or shared-memory call.
 #![deny(unsafe_code)]
 // docs.rs (nightly) marks each feature-gated item with the feature it needs.
 #![cfg_attr(docsrs, feature(doc_cfg))]
@@ -125,6 +126,7 @@ pub mod trace;
 mod transaction;
 mod transaction_state;
 pub mod types;
+pub mod vfs;
 pub mod vtab;
 pub mod wal;
 mod worker;

@@ -41,6 +41,7 @@
 mod header;
 
 use crate::{Connection, Error, OpenFlags, Result};
+use std::ffi::CStr;
 use std::fmt;
 use std::path::{Path, PathBuf};
 use zeroize::Zeroizing;
@@ -418,11 +419,15 @@ fn write_first_page(conn: &Connection) -> Result<()> {
 pub(crate) fn open_maybe_encrypted(
     path: &Path,
     flags: OpenFlags,
+    vfs: Option<&CStr>,
     encryption: Option<&Encryption>,
 ) -> Result<Connection> {
     match encryption {
-        Some(encryption) => Connection::open_encrypted_with_flags(path, flags, encryption),
-        None => Connection::open_with_flags(path, flags),
+        Some(encryption) => {
+            require_codec()?;
+            Connection::open_keyed(path, flags, vfs, encryption, true)
+        }
+        None => Connection::open_with(path, flags, vfs),
     }
 }
 
@@ -510,16 +515,17 @@ impl Connection {
         encryption: &Encryption,
     ) -> Result<Self> {
         require_codec()?;
-        Self::open_keyed(path.as_ref(), flags, encryption, true)
+        Self::open_keyed(path.as_ref(), flags, None, encryption, true)
     }
 
     fn open_keyed(
         path: &Path,
         flags: OpenFlags,
+        vfs: Option<&CStr>,
         encryption: &Encryption,
         may_retry: bool,
     ) -> Result<Self> {
-        let conn = Self::open_unchecked(path, flags, None)?;
+        let conn = Self::open_unchecked(path, flags, vfs)?;
         require_codec_on(&conn)?;
         let file = file_of(&conn)?;
         let header = read_header(&file);
@@ -546,7 +552,7 @@ impl Connection {
                     // the file holds one (once; a second failure is a wrong key).
                     drop(conn);
                     if may_retry {
-                        return Self::open_keyed(path, flags, encryption, false);
+                        return Self::open_keyed(path, flags, vfs, encryption, false);
                     }
                     return Err(EncryptionError::WrongKey { path: file }.into());
                 }

@@ -10,6 +10,7 @@ use crate::encryption::{Encryption, open_maybe_encrypted};
 use crate::on_open::OnOpen;
 use crate::{Connection, Error, OpenFlags, Result, Transaction, TransactionBehavior};
 use slots::{Counters, Slots};
+use std::ffi::CString;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
@@ -56,6 +57,8 @@ pub(crate) struct Shared {
     on_open: OnOpen,
     /// The key every connection is opened with, if the database is encrypted.
     encryption: Option<Encryption>,
+    /// The VFS every connection is opened through (SQLite's default when `None`).
+    vfs: Option<CString>,
     writer: Slots,
     readers: Slots,
     counters: Counters,
@@ -85,6 +88,7 @@ pub struct PoolBuilder {
     busy_timeout: Duration,
     on_open: OnOpen,
     encryption: Option<Encryption>,
+    vfs: Option<String>,
 }
 
 impl PoolBuilder {
@@ -133,6 +137,14 @@ impl PoolBuilder {
         self
     }
 
+    /// Opens every connection through the VFS named `vfs` (see [`crate::vfs`]) instead of
+    /// SQLite's default. A name with a NUL byte or one SQLite does not know fails
+    /// [`build`](Self::build).
+    pub fn vfs(mut self, vfs: &str) -> Self {
+        self.vfs = Some(vfs.to_owned());
+        self
+    }
+
     /// Opens the writer, switches the database to WAL mode and prepares the readers (opened on
     /// first use). A relative path is resolved against the current directory now, once: every
     /// connection the pool opens later, after a `chdir` too, opens the same file.
@@ -149,6 +161,10 @@ impl PoolBuilder {
             busy_timeout: self.busy_timeout,
             on_open: self.on_open,
             encryption: self.encryption,
+            vfs: self
+                .vfs
+                .map(|vfs| crate::sql_text::c_string(vfs, "VFS name"))
+                .transpose()?,
             writer: Slots::new("writer", 1),
             readers: Slots::new("reader", self.readers),
             counters: Counters::default(),
@@ -199,6 +215,7 @@ impl Pool {
             busy_timeout: Duration::from_secs(5),
             on_open: OnOpen::default(),
             encryption: None,
+            vfs: None,
         }
     }
 
@@ -314,8 +331,12 @@ pub struct PoolMetrics {
 
 impl Shared {
     fn open_writer(&self) -> Result<Connection> {
-        let conn =
-            open_maybe_encrypted(&self.path, OpenFlags::default(), self.encryption.as_ref())?;
+        let conn = open_maybe_encrypted(
+            &self.path,
+            OpenFlags::default(),
+            self.vfs.as_deref(),
+            self.encryption.as_ref(),
+        )?;
         let conn = self.prepare(conn)?;
         let mode: String = conn.pragma_query_value(None, "journal_mode", |r| r.get(0))?;
         if !mode.eq_ignore_ascii_case("wal") {
@@ -335,6 +356,7 @@ impl Shared {
         let conn = open_maybe_encrypted(
             &self.path,
             OpenFlags::READ_ONLY | OpenFlags::URI,
+            self.vfs.as_deref(),
             self.encryption.as_ref(),
         )?;
         self.prepare(conn)

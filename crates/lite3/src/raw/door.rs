@@ -46,6 +46,17 @@ pub(crate) struct Door {
     failed_fatally: Cell<bool>,
 }
 
+/// A call on SQLite's process-wide state (the VFS list) rather than on a connection: refused
+/// wherever opening a connection would be (inside a VFS method or SQLite's log callback, on a
+/// thread that does not own a single-threaded SQLite), and made after SQLite is initialised.
+pub(crate) fn global<R>(f: impl FnOnce() -> Result<R>) -> Result<R> {
+    let _door = Door::new()?;
+    super::setup::initialise();
+    let result = f();
+    panic::resume_parked_panic_unless_unwinding();
+    result
+}
+
 /// A gate value that never passes the fast check: generations stay below 2^31, and a thread's
 /// copy of the generation is one of them or [`fork::UNSEEN`].
 const LOOK_CLOSER: u32 = u32::MAX - 1;

@@ -36,6 +36,7 @@ mod text;
 pub(crate) mod trace;
 mod value;
 pub(crate) mod values;
+pub(crate) mod vfs;
 pub(crate) mod vtab;
 mod vtab_args;
 mod vtab_index;

@@ -12,6 +12,7 @@ use parking_lot::Mutex;
 use queue::{Queue, Refused};
 use reply::{Outcome, Reply};
 use runner::{Home, Notifier, Runner};
+use std::ffi::CString;
 use std::future::Future;
 use std::path::{Path, PathBuf};
 use std::pin::Pin;
@@ -133,6 +134,7 @@ pub struct WorkerBuilder {
     capacity: usize,
     on_open: OnOpen,
     encryption: Option<Encryption>,
+    vfs: Option<String>,
 }
 
 impl WorkerBuilder {
@@ -146,6 +148,14 @@ impl WorkerBuilder {
     /// Flags to open the database with (default: read-write, create, URI).
     pub fn flags(mut self, flags: OpenFlags) -> Self {
         self.flags = flags;
+        self
+    }
+
+    /// Opens the connection through the VFS named `vfs` (see [`crate::vfs`]) instead of
+    /// SQLite's default. A name with a NUL byte or one SQLite does not know fails
+    /// [`build`](Self::build).
+    pub fn vfs(mut self, vfs: &str) -> Self {
+        self.vfs = Some(vfs.to_owned());
         self
     }
 
@@ -176,12 +186,20 @@ impl WorkerBuilder {
     /// When `on_open` panics: the panic resumes here.
     pub fn build(self) -> Result<Worker> {
         let queue = Arc::new(Queue::new(self.capacity));
-        let (path, flags, on_open, encryption) =
-            (self.path, self.flags, self.on_open, self.encryption);
+        let (path, flags, on_open, encryption, vfs) = (
+            self.path,
+            self.flags,
+            self.on_open,
+            self.encryption,
+            self.vfs,
+        );
+        let vfs: Option<CString> = vfs
+            .map(|vfs| crate::sql_text::c_string(vfs, "VFS name"))
+            .transpose()?;
         let runner = Runner::start(
             &queue,
             Box::new(move || {
-                let conn = open_maybe_encrypted(&path, flags, encryption.as_ref())?;
+                let conn = open_maybe_encrypted(&path, flags, vfs.as_deref(), encryption.as_ref())?;
                 on_open.run(&conn)?;
                 Ok(conn)
             }),
@@ -226,6 +244,7 @@ impl Worker {
             capacity: 64,
             on_open: OnOpen::default(),
             encryption: None,
+            vfs: None,
         }
     }
 
