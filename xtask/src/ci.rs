@@ -129,6 +129,11 @@ const STEPS: &[(&str, Step)] = &[
         Step::Task(crate::crash::run, &["--rounds", "6"]),
     ),
     (
+        // A short run; `cargo xtask fuzz` alone runs 60 s per target, `--seconds N` longer.
+        "fuzzing: SQL, database files, imports (short)",
+        Step::Task(crate::fuzz::run, &["--seconds", "20"]),
+    ),
+    (
         "the type integrations store what rusqlite stores",
         Step::Task(crate::interop::run, &[]),
     ),

@@ -11,6 +11,7 @@ mod deny;
 mod dist;
 mod elf;
 mod encryption_interop;
+mod fuzz;
 mod interop;
 mod leak;
 mod libclang;
@@ -57,6 +58,12 @@ tasks:
         killed with SIGKILL at random points, on a WAL and a rollback-journal database in turn;
         after every kill, every acknowledged transaction must be there, none partial, integrity
         ok (default 20 rounds)
+  fuzz [--seconds N] [--target NAME]... [--install]
+        the cargo-fuzz targets in fuzz/ (sql: SQL and parameters through the safe API; db_file:
+        database file bytes; import: the CLI's CSV/NDJSON import) under libFuzzer and
+        AddressSanitizer, SQLite's C instrumented by clang, N seconds each (default 60); prints
+        executions, executions/s and corpus size; a crash becomes fuzz/regressions/<target>/…,
+        replayed by `cargo test`
   dist [--target T]... [--pgo] [--install]
         static release builds of `lite3` (default: x86_64 and aarch64 musl; zig cross-compiles),
         checked static from the ELF headers, smoke-tested (aarch64 under qemu), packed into
@@ -90,7 +97,7 @@ tasks:
   ci [--install]
         the whole CI gate: fmt, clippy, tests (vendored, system, single-thread, OOM), bindings,
         deny, leak (and its self-test), dist for the native target, msrv, the user-shaped
-        benchmark (smoke), the crash loop (short), interop, replicate-check, package-check
+        benchmark (smoke), the crash loop (short), fuzzing (short), interop, replicate-check, package-check
 
 --install lets a task install what it lacks (rustup targets, Debian packages, PyPI packages
 into target/tools, cargo tools), saying what it installs.";
@@ -109,6 +116,7 @@ fn main() -> ExitCode {
         Some("interop") => interop::run(args.collect()),
         Some("replicate-check") => replicate::run(args.collect()),
         Some("crash") => crash::run(args.collect()),
+        Some("fuzz") => fuzz::run(args.collect()),
         Some("ci") => ci::run(args.collect()),
         None | Some("help" | "-h" | "--help") => {
             println!("{TASKS}");
