@@ -39,3 +39,20 @@ pub unsafe fn sqlite3_rekey_v2(
 ) -> c_int {
     crate::SQLITE_ERROR
 }
+
+/// The start of the names of SQLite3 Multiple Ciphers' cipher VFSes: `multipleciphers-unix`
+/// encrypts what it passes to `unix`. Its WAL encryption needs its VFS to be the topmost one
+/// of a connection, so a wrapping VFS belongs beneath it.
+pub const VFS_PREFIX: &str = "multipleciphers-";
+
+#[cfg(sqlite_vendored)]
+pub use crate::bindings::sqlite3mc_vfs_create;
+
+/// Stand-in for SQLite3 Multiple Ciphers' `sqlite3mc_vfs_create`: this SQLite has no codec.
+///
+/// # Safety
+/// None needed; the signature matches the real function's.
+#[cfg(not(sqlite_vendored))]
+pub unsafe fn sqlite3mc_vfs_create(_real: *const c_char, _make_default: c_int) -> c_int {
+    crate::SQLITE_ERROR
+}

@@ -42,7 +42,8 @@ impl RawConnection {
         let door = Door::new()?;
         super::setup::initialise();
         let mut db = ptr::null_mut();
-        let vfs = vfs.map_or(ptr::null(), CStr::as_ptr);
+        let top = vfs.and_then(super::vfs::open_name);
+        let vfs = top.as_deref().or(vfs).map_or(ptr::null(), CStr::as_ptr);
         // SAFETY: `path` and `vfs` are NUL-terminated (or null) and outlive the call.
         let rc = unsafe { ffi::sqlite3_open_v2(path.as_ptr(), &mut db, flags, vfs) };
         let Some(db) = NonNull::new(db) else {

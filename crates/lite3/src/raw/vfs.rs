@@ -14,7 +14,7 @@ use crate::vfs::{
 use crate::{Error, ErrorCode, Result, SqliteError, ffi};
 use parking_lot::Mutex;
 use std::cell::UnsafeCell;
-use std::ffi::{CStr, c_char, c_int, c_void};
+use std::ffi::{CStr, CString, c_char, c_int, c_void};
 use std::marker::PhantomData;
 use std::ptr;
 
@@ -29,7 +29,7 @@ struct Registered {
     base: *mut ffi::sqlite3_vfs,
     wrapper: &'static dyn Wrapper,
     /// `zName` points into it.
-    name: std::ffi::CString,
+    name: CString,
 }
 
 // SAFETY: `base` is only passed back to SQLite, which allows any thread to call a VFS; `vfs`
@@ -884,16 +884,18 @@ pub(crate) fn register<W: Wrapper>(
                 format!("a VFS named {name:?} is already registered"),
             ));
         }
-        // SAFETY: `base` names a registered VFS (checked above).
-        let base_vfs = unsafe {
-            ffi::sqlite3_vfs_find(c_base.as_ref().map_or(ptr::null(), |base| base.as_ptr()))
-        };
-        if base_vfs.is_null() {
+        if cipher_layer_name(&c_name).is_some_and(|top| find(&top).is_some()) {
             return Err(refusal(
-                ffi::SQLITE_ERROR,
-                format!("no VFS named {:?} to wrap", base.unwrap_or("(default)")),
+                ffi::SQLITE_MISUSE,
+                format!("a VFS named {name:?} is already registered (with a cipher layer)"),
             ));
         }
+        let base_vfs = find_base(c_base.as_deref()).ok_or_else(|| {
+            refusal(
+                ffi::SQLITE_ERROR,
+                format!("no VFS named {:?} to wrap", base.unwrap_or("(default)")),
+            )
+        })?;
         // SAFETY: a registered VFS, never freed while registered.
         let base_ref = unsafe { &*base_vfs };
         let Some(size) = usize::try_from(base_ref.szOsFile)
@@ -943,10 +945,29 @@ pub(crate) fn register<W: Wrapper>(
         let vfs = registered.vfs.get();
         // SAFETY: the struct is not registered yet, so nothing else reads it.
         unsafe { (*vfs).pAppData = ptr::from_ref(registered).cast_mut().cast() };
+        // With a cipher layer, it (not the wrapper) becomes the default.
+        let wrapper_default = make_default && !ffi::codec::AVAILABLE;
         // SAFETY: `vfs` lives for the rest of the process (leaked), as SQLite requires.
-        let rc = unsafe { ffi::sqlite3_vfs_register(vfs, c_int::from(make_default)) };
+        let rc = unsafe { ffi::sqlite3_vfs_register(vfs, c_int::from(wrapper_default)) };
         if rc != ffi::SQLITE_OK {
             return Err(super::error::from_code(rc).into());
+        }
+        if ffi::codec::AVAILABLE {
+            // SAFETY: the wrapper is registered under `c_name`, which outlives the call;
+            // SQLite3 Multiple Ciphers copies the name and keeps a pointer to our VFS, which
+            // is never freed.
+            let rc = unsafe {
+                ffi::codec::sqlite3mc_vfs_create(
+                    registered.name.as_ptr(),
+                    c_int::from(make_default),
+                )
+            };
+            if rc != ffi::SQLITE_OK {
+                // SAFETY: registered just above; no connection can have found it yet through
+                // lite3, which opens it only through the cipher layer.
+                unsafe { ffi::sqlite3_vfs_unregister(vfs) };
+                return Err(super::error::from_code(rc).into());
+            }
         }
         registered_list.push((registered, true));
         Ok(wrapper)
@@ -966,6 +987,11 @@ pub(crate) fn unregister(name: &str) -> Result<()> {
                 format!("lite3 registered no VFS named {name:?}"),
             ));
         };
+        if let Some(top) = cipher_layer_name(&entry.0.name).and_then(|top| find(&top)) {
+            // SAFETY: the cipher layer SQLite3 Multiple Ciphers created over this wrapper; like
+            // the wrapper it stays allocated for the connections that use it.
+            unsafe { ffi::sqlite3_vfs_unregister(top) };
+        }
         // SAFETY: a VFS registered by lite3 and still registered.
         let rc = unsafe { ffi::sqlite3_vfs_unregister(entry.0.vfs.get()) };
         if rc != ffi::SQLITE_OK {
@@ -974,6 +1000,54 @@ pub(crate) fn unregister(name: &str) -> Result<()> {
         entry.1 = false;
         Ok(())
     })
+}
+
+/// The name of SQLite3 Multiple Ciphers' cipher layer over the VFS `name`, in a build that has
+/// it.
+fn cipher_layer_name(name: &CStr) -> Option<CString> {
+    ffi::codec::AVAILABLE.then(|| {
+        let mut top = ffi::codec::VFS_PREFIX.as_bytes().to_vec();
+        top.extend_from_slice(name.to_bytes());
+        CString::new(top).expect("neither part has a NUL byte")
+    })
+}
+
+/// The registered VFS named `name`.
+fn find(name: &CStr) -> Option<*mut ffi::sqlite3_vfs> {
+    // SAFETY: a NUL-terminated name; SQLite is initialised (every caller is behind the door).
+    let vfs = unsafe { ffi::sqlite3_vfs_find(name.as_ptr()) };
+    (!vfs.is_null()).then_some(vfs)
+}
+
+/// The VFS a new wrapper wraps: `base`, or the default, and beneath a cipher layer when that
+/// is what it names. SQLite3 Multiple Ciphers encrypts WAL frames only when its VFS is the
+/// topmost one of the connection (it recognises its own file by its methods), so lite3 keeps
+/// the cipher layer on top and wrappers beneath it, where they see what reaches the disk.
+fn find_base(base: Option<&CStr>) -> Option<*mut ffi::sqlite3_vfs> {
+    // SAFETY: a NUL-terminated name or null for the default; SQLite is initialised.
+    let vfs = unsafe { ffi::sqlite3_vfs_find(base.map_or(ptr::null(), CStr::as_ptr)) };
+    if vfs.is_null() || !ffi::codec::AVAILABLE {
+        return (!vfs.is_null()).then_some(vfs);
+    }
+    // SAFETY: a registered VFS has a NUL-terminated name.
+    let name = unsafe { CStr::from_ptr((*vfs).zName) };
+    match name
+        .to_bytes()
+        .strip_prefix(ffi::codec::VFS_PREFIX.as_bytes())
+    {
+        Some(real) => find(&CString::new(real).expect("part of a C string")),
+        None => Some(vfs),
+    }
+}
+
+/// The VFS name a connection opens with when asked for `vfs`: a wrapper lite3 registered is
+/// opened through the cipher layer above it (see [`find_base`]), any other name as it is.
+pub(crate) fn open_name(vfs: &CStr) -> Option<CString> {
+    let live = REGISTERED
+        .lock()
+        .iter()
+        .any(|(registered, live)| *live && registered.name.as_c_str() == vfs);
+    if live { cipher_layer_name(vfs) } else { None }
 }
 
 /// The registered VFS names, the default first.

@@ -47,6 +47,13 @@
 //!   frees it; [`unregister`] only stops new connections from finding it.
 //! - Memory-mapped I/O (`PRAGMA mmap_size`, off by default) reads pages without calling
 //!   [`Wrapper::read`].
+//! - With the vendored SQLite, encryption stays above every wrapper: lite3 registers
+//!   SQLite3 Multiple Ciphers' cipher layer over the wrapper (listed by [`names`] as
+//!   `multipleciphers-<name>`) and opens connections through it, so a wrapper sees the bytes
+//!   that reach the disk, encrypted for an encrypted database. A wrapper wraps the VFS beneath
+//!   the default cipher layer (`unix` on Unix), and naming a cipher layer as
+//!   [`Options::base`] wraps the VFS beneath it. The other way round, SQLite3 Multiple Ciphers
+//!   would write WAL frames unencrypted.
 
 mod io_error;
 mod kinds;
