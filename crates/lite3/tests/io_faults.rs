@@ -10,13 +10,15 @@
 //!   then whole too), and `PRAGMA integrity_check` is ok.
 //!
 //! Workloads: transactions through a `Connection` (rollback journal and WAL, with a
-//! checkpoint), `Pool::write_tx`, `Worker` calls, and a backup into a database on the faulty
-//! VFS. Each sweep prints how many fault points it covered.
+//! checkpoint), `Pool::write_tx` on a plaintext and on an encrypted database, `Worker` calls,
+//! and a backup into a database on the faulty VFS. Each sweep prints how many fault points it
+//! covered.
 #![cfg(all(feature = "fault-injection", not(feature = "single-thread")))]
 
 mod common;
 
 use common::TempDir;
+use lite3::encryption::{Encryption, Key};
 use lite3::vfs::IoError;
 use lite3::vfs::fault::{Fault, FaultVfs, Operation};
 use lite3::{Connection, Error, OpenFlags, Pool, Worker};
@@ -84,9 +86,23 @@ fn guarded_tx(conn: &mut Connection, tag: i64) -> lite3::Result<()> {
     tx.commit()
 }
 
-fn create(path: &Path, wal: bool) {
+/// The key of the encrypted workload.
+fn encryption() -> Encryption {
+    Encryption::new(Key::raw([7; 32]))
+}
+
+/// Opens `path` on the ordinary VFS, with the key when `encrypted`.
+fn open_plain(path: &Path, encrypted: bool) -> Connection {
+    if encrypted {
+        Connection::open_encrypted(path, &encryption()).unwrap()
+    } else {
+        Connection::open(path).unwrap()
+    }
+}
+
+fn create(path: &Path, wal: bool, encrypted: bool) {
     remove(path);
-    let conn = Connection::open(path).unwrap();
+    let conn = open_plain(path, encrypted);
     if wal {
         conn.pragma_update(None, "journal_mode", "WAL").unwrap();
     }
@@ -129,9 +145,13 @@ fn connection_workload(path: &Path, vfs: &str, wal: bool) -> Outcome {
     outcome
 }
 
-fn pool_workload(path: &Path, vfs: &str) -> Outcome {
+fn pool_workload(path: &Path, vfs: &str, encrypted: bool) -> Outcome {
     let mut outcome = Outcome::default();
-    let pool = match Pool::builder(path).readers(2).vfs(vfs).build() {
+    let mut builder = Pool::builder(path).readers(2).vfs(vfs);
+    if encrypted {
+        builder = builder.encryption(encryption());
+    }
+    let pool = match builder.build() {
         Ok(pool) => pool,
         Err(e) => {
             outcome.errors.push(e);
@@ -197,17 +217,25 @@ enum Workload {
     RollbackJournal,
     Wal,
     Pool,
+    EncryptedPool,
     Worker,
     Backup,
 }
 
 impl Workload {
     fn wal(self) -> bool {
-        matches!(self, Workload::Wal | Workload::Pool)
+        matches!(
+            self,
+            Workload::Wal | Workload::Pool | Workload::EncryptedPool
+        )
+    }
+
+    fn encrypted(self) -> bool {
+        self == Workload::EncryptedPool
     }
 
     fn prepare(self, path: &Path) {
-        create(path, self.wal());
+        create(path, self.wal(), self.encrypted());
         if self == Workload::Backup {
             let conn = Connection::open(path).unwrap();
             insert_tag(&conn, 100).unwrap();
@@ -218,7 +246,8 @@ impl Workload {
         match self {
             Workload::RollbackJournal => connection_workload(path, vfs, false),
             Workload::Wal => connection_workload(path, vfs, true),
-            Workload::Pool => pool_workload(path, vfs),
+            Workload::Pool => pool_workload(path, vfs, false),
+            Workload::EncryptedPool => pool_workload(path, vfs, true),
             Workload::Worker => worker_workload(path, vfs),
             Workload::Backup => backup_workload(path, vfs, source),
         }
@@ -226,8 +255,8 @@ impl Workload {
 }
 
 /// Tag → rows, read on the ordinary VFS (which recovers a hot journal or a WAL).
-fn tags(path: &Path) -> BTreeMap<i64, i64> {
-    let conn = Connection::open(path).unwrap();
+fn tags(path: &Path, encrypted: bool) -> BTreeMap<i64, i64> {
+    let conn = open_plain(path, encrypted);
     let check: String = conn
         .query_row("PRAGMA integrity_check", (), |r| r.get(0))
         .unwrap();
@@ -303,7 +332,7 @@ fn sweep(name: &str, workload: Workload, faults: &[(Operation, IoError)], limit:
     let path = dir.0.join("db");
     let source = dir.0.join("source.db");
     if workload == Workload::Backup {
-        create(&source, false);
+        create(&source, false, false);
         let mut conn = Connection::open(&source).unwrap();
         for tag in 1..=TRANSACTIONS {
             guarded_tx(&mut conn, tag).unwrap();
@@ -339,7 +368,7 @@ fn sweep(name: &str, workload: Workload, faults: &[(Operation, IoError)], limit:
                     "{name}: {operation:?} #{n}{} failing with {error}",
                     if from_then_on { " and on" } else { "" }
                 );
-                let found = tags(&path);
+                let found = tags(&path, workload.encrypted());
                 check(&outcome, &found, error, hit, &context);
                 points += 1;
                 hit_points += u64::from(hit);
@@ -392,6 +421,18 @@ fn pool_write_tx_survives_every_io_error() {
     sweep("pool", Workload::Pool, &faults, LIMIT);
 }
 
+/// SQLite3 Multiple Ciphers' codec sits above the faulty VFS: a failed page write or read must
+/// not leave a page half-encrypted or a key-check misread as a wrong key.
+#[test]
+fn an_encrypted_pool_survives_every_io_error() {
+    if !lite3::encryption::available() {
+        return;
+    }
+    let mut faults = every_fault();
+    faults.push((Operation::Shm, IoError::SHM_LOCK));
+    sweep("encrypted", Workload::EncryptedPool, &faults, LIMIT);
+}
+
 #[test]
 fn worker_calls_survive_every_io_error() {
     sweep("worker", Workload::Worker, &every_fault(), LIMIT);
@@ -409,7 +450,7 @@ fn a_backup_into_a_failing_disk_leaves_the_old_or_the_new_database() {
 fn short_reads_give_the_right_answer_or_a_typed_error_never_a_wrong_one() {
     let dir = TempDir::new("ioerr-short-read");
     let path = dir.0.join("db");
-    create(&path, false);
+    create(&path, false, false);
     let mut conn = Connection::open(&path).unwrap();
     for tag in 1..=TRANSACTIONS {
         guarded_tx(&mut conn, tag).unwrap();
@@ -454,7 +495,7 @@ fn short_reads_give_the_right_answer_or_a_typed_error_never_a_wrong_one() {
                 failed += 1;
             }
         }
-        assert_eq!(tags(&path).len() as i64, TRANSACTIONS);
+        assert_eq!(tags(&path, false).len() as i64, TRANSACTIONS);
     }
     println!("short reads: {reads} fault points, {right} answered right, {failed} failed typed");
 }

@@ -538,6 +538,14 @@ impl Connection {
         // empty file (a new database) has nothing to read yet and any key is right.
         match conn.query_row("SELECT count(*) FROM sqlite_schema", (), |_| Ok(())) {
             Err(e) if e.sqlite_code() == Some(crate::ErrorCode::NotADatabase) => {
+                // Or an I/O error: SQLite3 Multiple Ciphers reads the file's salt while keying
+                // and takes a failed read for a file without one, which then reads as a wrong
+                // key. So a key is wrong only when a second try agrees; an I/O error that
+                // persists fails that try's first read instead, with its own code.
+                drop(conn);
+                if may_retry {
+                    return Self::open_keyed(path, flags, vfs, encryption, false);
+                }
                 return Err(EncryptionError::WrongKey { path: file }.into());
             }
             other => other?,
