@@ -1,5 +1,5 @@
 //! Instruction counts per workload, by callgrind: each workload is its own non-inlined function
-//! on both sides (`lite3::workloads::<name>` in the CLI, `w<n>_<name>` in the C), and its inclusive
+//! on both sides (`lite3_cli::workloads::<name>` in the CLI, `w<n>_<name>` in the C), and its inclusive
 //! count is everything that workload executed, SQLite included.
 
 use super::{Figures, Pair};
@@ -118,13 +118,13 @@ pub fn add_counted(
     })
 }
 
-/// `W3 scan` -> `lite3::workloads::scan` or `w3_scan`.
+/// `W3 scan` -> `lite3_cli::workloads::scan` or `w3_scan`.
 fn workload_symbol(workload: &str, is_lite3: bool) -> Result<String, String> {
     let (number, name) = workload
         .split_once(' ')
         .ok_or(format!("bad workload {workload:?}"))?;
     Ok(if is_lite3 {
-        format!("lite3::workloads::{name}")
+        format!("lite3_cli::workloads::{name}")
     } else {
         format!("{}_{name}", number.to_lowercase())
     })
@@ -167,7 +167,7 @@ mod tests {
         );
         assert_eq!(
             workload_symbol("W2 point_select", true).unwrap(),
-            "lite3::workloads::point_select"
+            "lite3_cli::workloads::point_select"
         );
     }
 }
