@@ -5,8 +5,9 @@
  * (sqlite3_column_count for the bounds check, sqlite3_column_value, sqlite3_value_type and the
  * accessor). With the vendored SQLite this file is compiled in the same translation unit as the
  * amalgamation, so the compiler inlines those calls into these functions and a typed read costs
- * one call, as in C. Only SQLite's public API is used, so the same file also builds against a
- * system libsqlite3 (there without the inlining).
+ * one call, as in C. There, lite3_column_read also reads the current row's cells directly
+ * (see below); everything else uses SQLite's public API only, and the same file builds against
+ * a system libsqlite3 with the public path alone (and without the inlining).
  *
  * The Rust declarations are in lite3-sys/src/read.rs; keep the two in step.
  */
@@ -73,7 +74,54 @@ LITE3_INLINE_CALLEES int lite3_value_read(sqlite3_value *value, lite3_value_part
  * Reads column `i` of the current row of `stmt` (which has just returned SQLITE_ROW), as
  * lite3_value_read. Returns LITE3_NO_SUCH_COLUMN when `i` is out of range.
  */
+#ifdef SQLITE_AMALGAMATION
+/*
+ * The vendored build sees the statement's current row. sqlite3_column_value wraps the row's
+ * cell in what a caller sharing the connection across threads needs (the connection mutex,
+ * then a check for an allocation that failed meanwhile), which costs more than the read
+ * itself. lite3 reads a row only on the thread that stepped it, and reads the cell directly
+ * when its value is there as it is to be returned, which is what SQLite's accessors then
+ * return too (sqlite3VdbeIntValue, sqlite3VdbeRealValue, sqlite3ValueText, sqlite3_value_blob
+ * and sqlite3ValueBytes with the same flags): a number, a NULL, UTF-8 text already
+ * NUL-terminated, a blob that is not a zeroblob. Anything else (text to convert or terminate, a
+ * zeroblob to expand: an allocation whose failure SQLite must record) takes the public path.
+ * lite3's tests/row_reads.rs compares both paths on every kind of value SQL leaves in a row;
+ * tests/raw_api.rs here covers the integer flagged as real.
+ */
+/* The public path, out of line: its calls would make the fast path save registers. */
+__attribute__((noinline)) static int lite3_column_read_public(sqlite3_stmt *stmt, int i,
+                                                             lite3_value_parts *out) {
+  return lite3_value_read(sqlite3_column_value(stmt, i), out);
+}
+
+LITE3_INLINE_CALLEES int lite3_column_read(sqlite3_stmt *stmt, int i, lite3_value_parts *out) {
+  Vdbe *vm = (Vdbe *)stmt;
+  const Mem *cell;
+  int class;
+  if (i < 0 || i >= vm->nResColumn) return LITE3_NO_SUCH_COLUMN;
+  if (vm->pResultRow == 0) return lite3_column_read_public(stmt, i, out);
+  cell = &vm->pResultRow[i];
+  /* sqlite3_value_type's table: INTEGER has MEM_Int set, FLOAT MEM_Real or MEM_IntReal. */
+  class = sqlite3_value_type((sqlite3_value *)cell);
+  if (class == SQLITE_INTEGER) {
+    out->data.integer = cell->u.i;
+  } else if (class == SQLITE_FLOAT) {
+    out->data.real = (cell->flags & MEM_Real) ? cell->u.r : (double)cell->u.i;
+  } else if (class == SQLITE_TEXT) {
+    if ((cell->flags & (MEM_Str | MEM_Term)) != (MEM_Str | MEM_Term) || cell->enc != SQLITE_UTF8)
+      return lite3_column_read_public(stmt, i, out);
+    out->data.bytes = cell->z;
+    out->len = cell->n;
+  } else if (class == SQLITE_BLOB) {
+    if (cell->flags & MEM_Zero) return lite3_column_read_public(stmt, i, out);
+    out->data.bytes = cell->n ? cell->z : 0;
+    out->len = cell->n;
+  }
+  return class;
+}
+#else
 LITE3_INLINE_CALLEES int lite3_column_read(sqlite3_stmt *stmt, int i, lite3_value_parts *out) {
   if (i < 0 || i >= sqlite3_column_count(stmt)) return LITE3_NO_SUCH_COLUMN;
   return lite3_value_read(sqlite3_column_value(stmt, i), out);
 }
+#endif

@@ -314,6 +314,69 @@ fn column_reader_returns_class_and_contents() {
     }
 }
 
+/// A function result SQLite holds as an integer flagged as real (as it holds small integers
+/// stored in a REAL column of a STRICT table, and as its test control forces): lite3's column
+/// reader, which reads the row's cells directly in the vendored build, returns a FLOAT with
+/// the integer's value, as sqlite3_column_type and sqlite3_column_double do.
+#[test]
+fn column_reader_reads_an_integer_flagged_as_real_as_a_real() {
+    let _sqlite = one_test_at_a_time();
+    unsafe extern "C" fn int_real(
+        ctx: *mut ffi::sqlite3_context,
+        _argc: c_int,
+        _argv: *mut *mut ffi::sqlite3_value,
+    ) {
+        // SAFETY: `ctx` is the live context of this call.
+        unsafe {
+            ffi::sqlite3_result_int64(ctx, -42);
+            ffi::sqlite3_test_control(ffi::SQLITE_TESTCTRL_RESULT_INTREAL, ctx);
+        }
+    }
+    let (db, stmt) = open_in_memory_and_prepare(c"SELECT 1");
+    // SAFETY: `stmt` is valid and finalised before the function is created.
+    unsafe { ffi::sqlite3_finalize(stmt) };
+    // SAFETY: `db` is open; the name is NUL-terminated; the function has no user data.
+    let rc = unsafe {
+        ffi::sqlite3_create_function_v2(
+            db,
+            c"int_real".as_ptr(),
+            0,
+            ffi::SQLITE_UTF8,
+            ptr::null_mut(),
+            Some(int_real),
+            None,
+            None,
+            None,
+        )
+    };
+    assert_eq!(rc, ffi::SQLITE_OK);
+    let mut stmt = ptr::null_mut();
+    // SAFETY: `db` is open; the SQL is NUL-terminated; `stmt` receives the statement.
+    let rc = unsafe {
+        ffi::sqlite3_prepare_v2(
+            db,
+            c"SELECT int_real()".as_ptr(),
+            -1,
+            &mut stmt,
+            ptr::null_mut(),
+        )
+    };
+    assert_eq!(rc, ffi::SQLITE_OK);
+    // SAFETY: `stmt` is valid; after SQLITE_ROW column 0 exists; `parts` is writable, and
+    // FLOAT sets its `real`.
+    unsafe {
+        assert_eq!(ffi::sqlite3_step(stmt), ffi::SQLITE_ROW);
+        let mut parts = std::mem::MaybeUninit::uninit();
+        let class = ffi::lite3_column_read(stmt, 0, parts.as_mut_ptr());
+        assert_eq!(class, ffi::SQLITE_FLOAT);
+        assert_eq!(parts.assume_init().data.real, -42.0);
+        assert_eq!(ffi::sqlite3_column_type(stmt, 0), ffi::SQLITE_FLOAT);
+        assert_eq!(ffi::sqlite3_column_double(stmt, 0), -42.0);
+        assert_eq!(ffi::sqlite3_finalize(stmt), ffi::SQLITE_OK);
+        assert_eq!(ffi::sqlite3_close(db), ffi::SQLITE_OK);
+    }
+}
+
 /// The lock only works if no test forgets it: every `#[test]` in this file takes it first.
 #[test]
 fn every_test_takes_the_sqlite_lock() {

@@ -115,7 +115,9 @@ impl<'s> Binder<'s> {
         // Dropped before the check, so no unwinding path needs it: the hot path keeps the
         // converted value in registers.
         drop(output);
-        self.conn.check(rc)?;
+        if rc != crate::ffi::SQLITE_OK {
+            return Err(bind_error(self.conn, rc));
+        }
         self.borrowed |= buffer && lifetime == Lifetime::Static;
         Ok(())
     }
@@ -150,6 +152,15 @@ impl<'s> Binder<'s> {
 
 // The errors, out of line and without a reference to the Binder, which could then stay in
 // registers.
+
+/// SQLite refused a binding (a value over a limit it checks itself, out of memory). Out of
+/// line, unlike most error paths: a caller such as `query_row` then keeps fewer values alive
+/// across its calls into SQLite.
+#[cold]
+#[inline(never)]
+fn bind_error(conn: &RawConnection, rc: c_int) -> Error {
+    conn.error(rc)
+}
 
 #[cold]
 #[inline(never)]

@@ -236,8 +236,8 @@ impl<'c> Statement<'c> {
         F: FnOnce(&Row<'_>) -> Result<T>,
     {
         let guard = self.bind_borrowed(&params)?;
-        if !self.raw.start(self.conn.raw())? {
-            return Err(Error::QueryReturnedNoRows);
+        if let Err(rc) = self.raw.start_to_row(self.conn.raw())? {
+            return Err(self.no_row(rc));
         }
         match f(&Row::new(self)) {
             Ok(value) => {
@@ -247,6 +247,17 @@ impl<'c> Statement<'c> {
             // Its own cold call, so that the optimiser keeps the two paths apart and the row's
             // value stays in registers rather than in a Result merged in memory.
             Err(error) => Err(reset_after_error(guard, error)),
+        }
+    }
+
+    /// The first step of a single-row query returned `rc`, not a row: no row at all, or the
+    /// step's error. Out of line, so that the row's path keeps its values in registers.
+    #[cold]
+    #[inline(never)]
+    fn no_row(&self, rc: std::ffi::c_int) -> Error {
+        match self.raw.step_finished(self.conn.raw(), rc) {
+            Ok(_) => Error::QueryReturnedNoRows,
+            Err(error) => error,
         }
     }
 
