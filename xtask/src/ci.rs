@@ -33,6 +33,22 @@ const STEPS: &[(&str, Step)] = &[
         ]),
     ),
     (
+        // Code a single-threaded build leaves out must not leave dead code behind.
+        "clippy, single-threaded SQLite",
+        Step::Cargo(&[
+            "clippy",
+            "-p",
+            "lite3",
+            "--all-targets",
+            "--features",
+            "single-thread",
+            "--locked",
+            "--",
+            "-D",
+            "warnings",
+        ]),
+    ),
+    (
         "tests, vendored SQLite",
         Step::Cargo(&["test", "--workspace", "--locked"]),
     ),

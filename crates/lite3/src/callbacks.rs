@@ -80,6 +80,13 @@ impl Callbacks {
     }
 
     /// Whether any callback was set, replaced or removed since the last call; resets the flag.
+    #[cfg_attr(
+        feature = "single-thread",
+        allow(
+            dead_code,
+            reason = "only the Pool asks, and a single-threaded build has none"
+        )
+    )]
     pub(crate) fn take_changed(&self) -> bool {
         self.changed.replace(false)
     }

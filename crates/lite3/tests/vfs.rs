@@ -246,9 +246,11 @@ fn a_pool_and_a_worker_open_through_a_named_vfs() {
 }
 
 /// Records every byte written to the main database file and its WAL.
+#[cfg(not(feature = "single-thread"))]
 #[derive(Default)]
 struct DiskCopy(Mutex<Vec<u8>>);
 
+#[cfg(not(feature = "single-thread"))]
 impl Wrapper for DiskCopy {
     fn write(&self, file: &File<'_>, data: &[u8], offset: u64) -> IoResult<()> {
         if matches!(file.kind(), FileKind::MainDb | FileKind::Wal) {
