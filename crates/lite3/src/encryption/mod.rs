@@ -518,6 +518,46 @@ impl Connection {
         Self::open_keyed(path.as_ref(), flags, None, encryption, true)
     }
 
+    /// [`open_encrypted_with_flags`](Self::open_encrypted_with_flags) through the VFS named
+    /// `vfs`: SQLite's own (`"unix"`, `"unix-excl"`, …) or a [wrapper](crate::vfs) lite3
+    /// registered, which then sees the encrypted bytes that reach the disk (the cipher layer
+    /// stays above it).
+    ///
+    /// ```
+    /// use lite3::encryption::{Encryption, Key};
+    /// use lite3::{Connection, OpenFlags};
+    ///
+    /// # if !lite3::encryption::available() { return Ok(()); }
+    /// let dir = std::env::temp_dir().join(format!("lite3-doc-enc-vfs-{}", std::process::id()));
+    /// std::fs::create_dir_all(&dir)?;
+    /// let secret = Encryption::new(Key::passphrase("s3cret"));
+    /// let flags = OpenFlags::READ_WRITE | OpenFlags::CREATE;
+    /// let conn = Connection::open_encrypted_with_flags_and_vfs(dir.join("a.db"), flags, "unix-excl", &secret)?;
+    /// conn.execute("CREATE TABLE t(x)", ())?;
+    /// # drop(conn);
+    /// # std::fs::remove_dir_all(&dir)?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// # Errors
+    /// As [`open_encrypted`](Self::open_encrypted); [`Error::Nul`](crate::Error::Nul) in the
+    /// VFS name; SQLite's error for a VFS it does not know.
+    pub fn open_encrypted_with_flags_and_vfs<P: AsRef<Path>, V: crate::Name>(
+        path: P,
+        flags: OpenFlags,
+        vfs: V,
+        encryption: &Encryption,
+    ) -> Result<Self> {
+        require_codec()?;
+        Self::open_keyed(
+            path.as_ref(),
+            flags,
+            Some(&vfs.as_cstr()?),
+            encryption,
+            true,
+        )
+    }
+
     fn open_keyed(
         path: &Path,
         flags: OpenFlags,
@@ -525,7 +565,8 @@ impl Connection {
         encryption: &Encryption,
         may_retry: bool,
     ) -> Result<Self> {
-        let conn = Self::open_unchecked(path, flags, vfs)?;
+        let layer = vfs.map(crate::raw::vfs::keyed_open_name);
+        let conn = Self::open_unchecked(path, flags, layer.as_deref())?;
         require_codec_on(&conn)?;
         let file = file_of(&conn)?;
         let header = read_header(&file);

@@ -1050,6 +1050,22 @@ pub(crate) fn open_name(vfs: &CStr) -> Option<CString> {
     if live { cipher_layer_name(vfs) } else { None }
 }
 
+/// The VFS name an encrypted connection opens with when asked for `vfs`: always the cipher
+/// layer over it, which SQLite3 Multiple Ciphers creates when a connection first names it
+/// (keying through any other VFS fails with "Encryption is not supported by the VFS"). A name
+/// that already is a cipher layer, a VFS SQLite does not know (whose error then names it as
+/// the caller did) and every name in a build without the codec, as it is.
+pub(crate) fn keyed_open_name(vfs: &CStr) -> CString {
+    let already_layer = vfs
+        .to_bytes()
+        .starts_with(ffi::codec::VFS_PREFIX.as_bytes());
+    let known = || super::door::global(|| Ok(find(vfs).is_some())).unwrap_or(false);
+    match cipher_layer_name(vfs) {
+        Some(layer) if !already_layer && known() => layer,
+        _ => vfs.to_owned(),
+    }
+}
+
 /// The registered VFS names, the default first.
 pub(crate) fn names() -> Vec<String> {
     super::door::global(|| {
