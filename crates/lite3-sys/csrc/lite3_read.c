@@ -77,10 +77,12 @@ LITE3_INLINE_CALLEES int lite3_value_read(sqlite3_value *value, lite3_value_part
 #ifdef SQLITE_AMALGAMATION
 /*
  * The vendored build sees the statement's current row. sqlite3_column_value wraps the row's
- * cell in what a caller sharing the connection across threads needs (the connection mutex,
- * then a check for an allocation that failed meanwhile), which costs more than the read
- * itself. lite3 reads a row only on the thread that stepped it, and reads the cell directly
- * when its value is there as it is to be returned, which is what SQLite's accessors then
+ * cell in what any API call must do for any caller: enter and leave the connection's mutex
+ * (absent on lite3's connections, which are opened without one, but still tested), mark a
+ * static value ephemeral for a caller that keeps the sqlite3_value, and check for an
+ * allocation that failed meanwhile; per read that costs more than the read itself. lite3 never
+ * hands the cell out and never shares a connection between threads at once, so it reads the
+ * cell directly when its value is there as it is to be returned, which is what SQLite's accessors then
  * return too (sqlite3VdbeIntValue, sqlite3VdbeRealValue, sqlite3ValueText, sqlite3_value_blob
  * and sqlite3ValueBytes with the same flags): a number, a NULL, UTF-8 text already
  * NUL-terminated, a blob that is not a zeroblob. Anything else (text to convert or terminate, a
