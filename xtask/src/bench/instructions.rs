@@ -1,6 +1,6 @@
 //! Instruction counts per workload, by callgrind: each workload is its own non-inlined function
-//! on both sides (`lite3_cli::workloads::<name>` in the CLI, `w<n>_<name>` in the C), and its inclusive
-//! count is everything that workload executed, SQLite included.
+//! on both sides (`lite3_cli::workloads::<name>` in the CLI, `w<n>_<name>` in the C), and its
+//! inclusive count is everything that workload executed, SQLite included.
 
 use super::{Figures, Pair};
 use crate::cmd;
