@@ -83,10 +83,11 @@ LITE3_INLINE_CALLEES int lite3_value_read(sqlite3_value *value, lite3_value_part
  * allocation that failed meanwhile; per read that costs more than the read itself. lite3 never
  * hands the cell out and never shares a connection between threads at once, so it reads the
  * cell directly when its value is there as it is to be returned, which is what SQLite's
- * accessors then return too (sqlite3VdbeIntValue, sqlite3VdbeRealValue, sqlite3ValueText, sqlite3_value_blob
- * and sqlite3ValueBytes with the same flags): a number, a NULL, UTF-8 text already
- * NUL-terminated, a blob that is not a zeroblob. Anything else (text to convert or terminate, a
- * zeroblob to expand: an allocation whose failure SQLite must record) takes the public path.
+ * accessors then return too (sqlite3VdbeIntValue, sqlite3VdbeRealValue, sqlite3ValueText,
+ * sqlite3_value_blob and sqlite3ValueBytes with the same flags): a number, a NULL, UTF-8
+ * text already NUL-terminated, a blob that is not a zeroblob. Anything else (text to convert or
+ * terminate, a zeroblob to expand: an allocation whose failure SQLite must record) takes the
+ * public path.
  * lite3's tests/row_reads.rs compares both paths on every kind of value SQL leaves in a row;
  * tests/raw_api.rs here covers the integer flagged as real.
  */
